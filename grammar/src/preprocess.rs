@@ -1,0 +1,1120 @@
+//! The preprocessor: the expanded view. It reads a file line by line the way keepalived does
+//! (`../shared/spec/keepalived-language.md` §2) and produces a flat stream of tokens in which
+//! every token knows where it came from:
+//!
+//! decomment → `@ID` conditional → `$NAME=` definition → `~SEQ`/`~LST` generator →
+//! `$NAME` substitution (repeated; again from the top when the result starts with `@`) →
+//! `include` → tokenise.
+//!
+//! Where keepalived's behaviour hurts its users, Vigil does the sensible thing and says what
+//! keepalived would have done: include cycles are cut (keepalived recurses until it runs out
+//! of file descriptors), undefined names are reported (keepalived leaves them in the text),
+//! `${X}` never splits a block, over-long lines are read whole.
+
+use crate::diag::{Diag, DiagKind, Severity};
+use crate::lexer::{lex_line, LexKind, LexTok};
+use crate::segtext::SegText;
+use crate::source::{FileKind, FileSystem, SourceMap};
+use crate::span::{ExpId, Expansion, ExpansionKind, FileId, Span};
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// keepalived's line buffer: 1024 bytes including the terminator.
+pub const KEEPALIVED_MAX_LINE: usize = 1023;
+
+/// Bounds that keep adversarial input (include bombs, definition loops, huge generators)
+/// from running away with time or memory.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub include_depth: usize,
+    pub files: usize,
+    pub total_bytes: usize,
+    pub expansion_depth: usize,
+    pub line_bytes: usize,
+    pub generated_lines: usize,
+    pub tokens: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            include_depth: 32,
+            files: 1000,
+            total_bytes: 256 << 20,
+            expansion_depth: 64,
+            line_bytes: 1 << 20,
+            generated_lines: 1_000_000,
+            tokens: 50_000_000,
+        }
+    }
+}
+
+/// What the preprocessor needs to know beyond the text.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The config id that `@ID` lines are compared with. `None` matches no id: every `@ID`
+    /// line is dropped and every `@^ID` line kept. (keepalived defaults to the host name; a
+    /// linter must not depend on the machine it runs on.)
+    pub config_id: Option<String>,
+    pub limits: Limits,
+}
+
+/// The kind of an expanded token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XKind {
+    Word,
+    Quoted,
+    LBrace,
+    RBrace,
+    /// Bytes that cannot be part of a config.
+    Bad,
+    /// The end of a logical line.
+    LineEnd,
+}
+
+/// A token of the expanded view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XToken {
+    pub kind: XKind,
+    /// The value: quotes removed, `\#` unescaped, references substituted.
+    pub text: Box<str>,
+    /// Where the token's text is written.
+    pub span: Span,
+    /// The expansion (include, definition, generator) it came through.
+    pub exp: Option<ExpId>,
+}
+
+/// The result of preprocessing: every file read, the expansion chains and the tokens.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub sources: SourceMap,
+    pub expansions: Vec<Expansion>,
+    pub tokens: Vec<XToken>,
+    pub diags: Vec<Diag>,
+}
+
+#[derive(Clone, Debug)]
+struct Def {
+    lines: Vec<SegText>,
+    name_span: Option<Span>,
+}
+
+struct PendingDef {
+    name: String,
+    name_span: Span,
+    lines: Vec<SegText>,
+}
+
+/// Reads the file at `path` from `fs` and preprocesses it. Only an unreadable top file is an
+/// `Err`; everything else is a diagnostic.
+pub fn expand_path(path: &Path, opts: &Options, fs: &dyn FileSystem) -> io::Result<Expanded> {
+    let bytes = fs.read(path)?;
+    Ok(expand_bytes(path, &bytes, opts, fs))
+}
+
+/// Preprocesses `text` as if it were the file at `path` (includes are resolved next to it).
+pub fn expand_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSystem) -> Expanded {
+    let mut pre = Pre {
+        fs,
+        opts,
+        x: Expanded::default(),
+        defs: HashMap::new(),
+        stack: Vec::new(),
+        bytes_read: bytes.len(),
+        generated: 0,
+        reported: HashSet::new(),
+        stopped: false,
+        lex_buf: Vec::new(),
+    };
+    let (text, bad_utf8) = decode(bytes);
+    let id = pre.x.sources.add(path.to_path_buf(), text);
+    if let Some(at) = bad_utf8 {
+        pre.x.diags.push(Diag::error(
+            DiagKind::InvalidUtf8,
+            Span::new(id, at, at + 1),
+            "this file is not valid UTF-8; the bad bytes were read as U+FFFD",
+        ));
+    }
+    pre.stack.push((fs.canonical(path), None));
+    pre.run_file(id, None);
+    pre.x
+}
+
+/// Decodes bytes as UTF-8, replacing bad sequences; reports the first bad offset.
+pub(crate) fn decode(bytes: &[u8]) -> (Arc<str>, Option<usize>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (Arc::from(s), None),
+        Err(e) => (
+            Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+            Some(e.valid_up_to()),
+        ),
+    }
+}
+
+/// Splits text into lines: (start, end) without the `\n` and trailing `\r`s.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= b.len() {
+            return None;
+        }
+        let start = pos;
+        let nl = b[pos..].iter().position(|&c| c == b'\n').map(|p| pos + p);
+        let mut end = nl.unwrap_or(b.len());
+        pos = nl.map_or(b.len(), |p| p + 1);
+        while end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some((start, end))
+    })
+}
+
+fn ident_len(b: &[u8]) -> usize {
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => b
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count(),
+        _ => 0,
+    }
+}
+
+/// `include`, `includer`, ... at the start of a line: the directive's letter and where the
+/// pattern starts.
+pub fn include_directive(text: &str) -> Option<(Option<char>, usize)> {
+    let rest = text.strip_prefix("include")?;
+    let (letter, rest) = match rest.chars().next() {
+        Some(c @ ('r' | 'm' | 'w' | 'b' | 'a')) => (Some(c), &rest[1..]),
+        _ => (None, rest),
+    };
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let pat = rest.trim_start_matches([' ', '\t']);
+    Some((letter, text.len() - pat.len()))
+}
+
+/// csh-style `{a,b}` expansion, as libc `glob()` does with `GLOB_BRACE`.
+pub fn brace_expand(pattern: &str, limit: usize) -> Vec<String> {
+    let b = pattern.as_bytes();
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'{' => {
+                if depth == 0 {
+                    open = Some(i);
+                }
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    let o = open.unwrap_or(0);
+                    let inner = &pattern[o + 1..i];
+                    let alts = split_top(inner, b',');
+                    if alts.len() < 2 {
+                        continue;
+                    }
+                    let mut out = Vec::new();
+                    for alt in alts {
+                        let joined = format!("{}{}{}", &pattern[..o], alt, &pattern[i + 1..]);
+                        for e in brace_expand(&joined, limit) {
+                            if out.len() >= limit {
+                                return out;
+                            }
+                            out.push(e);
+                        }
+                    }
+                    return out;
+                }
+            }
+            _ => {}
+        }
+    }
+    vec![pattern.to_string()]
+}
+
+/// Splits at `sep` outside `{...}`.
+fn split_top(s: &str, sep: u8) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.bytes().enumerate() {
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            c if c == sep && depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+/// C `strtol(s, NULL, 0)` on a whole string: decimal, `0x` hex, leading-`0` octal.
+fn parse_c_long(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let v = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i64::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse::<i64>().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+struct Pre<'a> {
+    fs: &'a dyn FileSystem,
+    opts: &'a Options,
+    x: Expanded,
+    defs: HashMap<String, Def>,
+    /// The open files: canonical path and the include line that opened it.
+    stack: Vec<(PathBuf, Option<Span>)>,
+    bytes_read: usize,
+    generated: usize,
+    /// (kind, span) pairs already reported, so a generator does not repeat a diagnostic.
+    reported: HashSet<(DiagKind, Span)>,
+    /// Set when a global limit was hit: stop producing output.
+    stopped: bool,
+    lex_buf: Vec<LexTok>,
+}
+
+impl Pre<'_> {
+    fn diag(&mut self, d: Diag) {
+        if self.reported.insert((d.kind, d.span)) {
+            self.x.diags.push(d);
+        }
+    }
+
+    fn push_exp(&mut self, kind: ExpansionKind, site: Span, parent: Option<ExpId>) -> ExpId {
+        self.x.expansions.push(Expansion { kind, site, parent });
+        ExpId(self.x.expansions.len() as u32 - 1)
+    }
+
+    fn limit(&mut self, span: Span, what: String) {
+        self.diag(Diag::error(DiagKind::ExpansionLimit, span, what));
+    }
+
+    fn run_file(&mut self, file: FileId, via: Option<ExpId>) {
+        let text = self.x.sources.get(file).text.clone();
+        let mut pending: Option<PendingDef> = None;
+        for (start, end) in lines(&text) {
+            if self.stopped {
+                return;
+            }
+            let raw = &text[start..end];
+            let line_span = Span::new(file, start, end);
+            if let Some(p) = &mut pending {
+                let d = decomment(raw, line_span, via);
+                if d.text.is_empty() {
+                    continue;
+                }
+                if let Some(body) = d.text.strip_suffix('\\') {
+                    let body = d.slice(0..body.trim_end().len());
+                    if !body.text.is_empty() {
+                        p.lines.push(body);
+                    }
+                    continue;
+                }
+                p.lines.push(d);
+                let p = pending.take().expect("pending definition");
+                self.finish_def(p);
+                continue;
+            }
+            if raw.len() > KEEPALIVED_MAX_LINE {
+                self.diag(
+                    Diag::warning(
+                        DiagKind::LineTooLong,
+                        line_span,
+                        format!("this line is {} bytes long; keepalived reads at most {KEEPALIVED_MAX_LINE}", raw.len()),
+                    )
+                    .help("keepalived 2.4 ignores such a line and 2.2 splits it into pieces; Vigil reads it whole. Shorten it, for example with a $NAME definition"),
+                );
+            }
+            self.line(file, start, raw, via, &mut pending);
+        }
+        if let Some(p) = pending {
+            self.finish_def(p);
+        }
+    }
+
+    fn finish_def(&mut self, p: PendingDef) {
+        self.defs.insert(
+            p.name,
+            Def {
+                lines: p.lines,
+                name_span: Some(p.name_span),
+            },
+        );
+    }
+
+    /// One physical line.
+    fn line(&mut self, file: FileId, base: usize, raw: &str, via: Option<ExpId>, pending: &mut Option<PendingDef>) {
+        let t = raw.trim_start_matches(|c: char| c.is_ascii() && crate::lexer::is_ws(c as u8));
+        let fast = match t.as_bytes().first() {
+            None => return,
+            Some(b'@' | b'$' | b'~') => false,
+            Some(b'i') => include_directive(t).is_none() && !raw.contains('$'),
+            Some(_) => !raw.contains('$'),
+        };
+        if fast {
+            let mut buf = std::mem::take(&mut self.lex_buf);
+            buf.clear();
+            lex_line(raw, true, &mut buf);
+            let map = |r: std::ops::Range<usize>| (Span::new(file, base + r.start, base + r.end), via);
+            emit(raw, true, &buf, &map, &mut self.x.tokens, &mut self.x.diags);
+            self.lex_buf = buf;
+            self.check_tokens();
+            return;
+        }
+        let s = decomment(raw, Span::new(file, base, base + raw.len()), via);
+        self.logical(s, file, via, 0, pending);
+    }
+
+    fn check_tokens(&mut self) {
+        if self.x.tokens.len() > self.opts.limits.tokens && !self.stopped {
+            let span = self
+                .x
+                .tokens
+                .last()
+                .map(|t| t.span)
+                .unwrap_or(Span::new(FileId(0), 0, 0));
+            self.limit(
+                span,
+                format!(
+                    "the expanded configuration has more than {} tokens; reading stopped here",
+                    self.opts.limits.tokens
+                ),
+            );
+            self.stopped = true;
+        }
+    }
+
+    /// One logical line: decommented text with origins.
+    fn logical(
+        &mut self,
+        s: SegText,
+        file: FileId,
+        via: Option<ExpId>,
+        depth: usize,
+        pending: &mut Option<PendingDef>,
+    ) {
+        if self.stopped {
+            return;
+        }
+        let exps = &self.x.expansions;
+        let whole = |s: &SegText| s.span_of(0..s.text.len(), via, exps).0;
+        if depth > self.opts.limits.expansion_depth {
+            let span = whole(&s);
+            self.limit(
+                span,
+                "expansions nest too deeply here (a definition that refers to itself?)".into(),
+            );
+            return;
+        }
+        let t = s.text.as_str();
+        if t.is_empty() {
+            return;
+        }
+        let b = t.as_bytes();
+        // 1. `@ID` / `@^ID`
+        if b[0] == b'@' {
+            let (neg, id_start) = if b.get(1) == Some(&b'^') { (true, 2) } else { (false, 1) };
+            let id_end = b[id_start..]
+                .iter()
+                .position(|&c| c == b' ' || c == b'\t')
+                .map(|p| id_start + p);
+            let Some(id_end) = id_end else {
+                let span = whole(&s);
+                self.diag(
+                    Diag::warning(
+                        DiagKind::EmptyConditional,
+                        span,
+                        "a conditional line with nothing after its id does nothing",
+                    )
+                    .help("write the statement after the id: `@node1 priority 150`"),
+                );
+                return;
+            };
+            let id = &t[id_start..id_end];
+            let keep = (self.opts.config_id.as_deref() == Some(id)) != neg;
+            if !keep {
+                return;
+            }
+            let rest_start = id_end + (t.len() - id_end - t[id_end..].trim_start().len());
+            let rest = s.slice(rest_start..t.len());
+            if include_directive(&rest.text).is_some() {
+                let span = whole(&s);
+                self.diag(Diag::warning(DiagKind::ConditionalInclude, span, "keepalived reads an include behind a conditional twice")
+                    .help("keepalived's consolidated copy keeps this line, so its child processes include the file again and report duplicates; put the condition inside the included file instead"));
+            }
+            return self.logical(rest, file, via, depth + 1, pending);
+        }
+        // 2. `$NAME=VALUE`
+        if b[0] == b'$' {
+            let n = ident_len(&b[1..]);
+            if n > 0 && b.get(1 + n) == Some(&b'=') {
+                let name = t[1..1 + n].to_string();
+                let name_span = s.span_of(1..1 + n, via, exps).0;
+                let vstart = 2 + n + (t.len() - 2 - n - t[2 + n..].trim_start().len());
+                let value = s.slice(vstart..t.len());
+                if let Some(body) = value.text.strip_suffix('\\') {
+                    let first = value.slice(0..body.trim_end().len());
+                    let lines = if first.text.is_empty() { vec![] } else { vec![first] };
+                    *pending = Some(PendingDef { name, name_span, lines });
+                } else {
+                    self.defs.insert(
+                        name,
+                        Def {
+                            lines: vec![value],
+                            name_span: Some(name_span),
+                        },
+                    );
+                }
+                return;
+            }
+            if n > 0 && t[1 + n..].trim_start().starts_with('=') && b[1 + n].is_ascii_whitespace() {
+                let span = s.span_of(0..t.len(), via, exps).0;
+                self.diag(
+                    Diag::error(
+                        DiagKind::SpaceBeforeEquals,
+                        span,
+                        format!(
+                            "`${}` is not defined here: a definition has no space before `=`",
+                            &t[1..1 + n]
+                        ),
+                    )
+                    .help(format!(
+                        "write `${}={}`; keepalived reads this line as an unknown keyword",
+                        &t[1..1 + n],
+                        t[1 + n..].trim_start()[1..].trim_start()
+                    )),
+                );
+                return;
+            }
+        }
+        // 3. `~SEQ` / `~SEQx` / `~LST`
+        if t.starts_with("~SEQ") || t.starts_with("~LST") {
+            self.generator(s, file, via, depth, pending);
+            return;
+        }
+        // 4. substitution
+        let mut s = s;
+        let mut extra = Vec::new();
+        if s.text.contains('$') {
+            let mut names = Vec::new();
+            let (ns, ex) = self.substitute(&s, file, via, &mut names);
+            s = ns.trimmed();
+            extra = ex;
+            if s.text.starts_with('@') {
+                self.logical(s, file, via, depth + 1, pending);
+                for e in extra {
+                    self.logical(e, file, via, depth + 1, pending);
+                }
+                return;
+            }
+        }
+        // 5. include
+        if let Some((letter, pat)) = include_directive(&s.text) {
+            self.include(&s, letter, pat, file, via);
+        } else {
+            // 6. tokens
+            let mut buf = std::mem::take(&mut self.lex_buf);
+            buf.clear();
+            lex_line(&s.text, false, &mut buf);
+            let exps = &self.x.expansions;
+            let map = |r: std::ops::Range<usize>| s.span_of(r, via, exps);
+            emit(&s.text, false, &buf, &map, &mut self.x.tokens, &mut self.x.diags);
+            self.lex_buf = buf;
+            self.check_tokens();
+        }
+        for e in extra {
+            self.logical(e, file, via, depth + 1, pending);
+        }
+    }
+
+    /// The value of a predefined name, or an error message.
+    fn predefined(&self, name: &str, params: &[&str], file: FileId) -> Option<Result<String, String>> {
+        let count = |lo: usize, hi: usize| {
+            if params.len() < lo || params.len() > hi {
+                Err(format!(
+                    "`{name}` takes between {lo} and {hi} parameters, {} given",
+                    params.len()
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        Some(match name {
+            "_PWD" => count(0, 0).map(|_| {
+                let p = &self.x.sources.get(file).path;
+                p.parent().map(|d| d.display().to_string()).unwrap_or_default()
+            }),
+            "_INSTANCE" => count(0, 0).map(|_| self.opts.config_id.clone().unwrap_or_default()),
+            "_HASH" => count(0, 0).map(|_| "#".into()),
+            "_BANG" => count(0, 0).map(|_| "!".into()),
+            // Random in keepalived; the lower bound here, so that checking is repeatable.
+            "_RANDOM" => count(0, 2).and_then(|_| {
+                if params
+                    .iter()
+                    .any(|p| !p.bytes().all(|c| c.is_ascii_digit()) || p.is_empty())
+                {
+                    return Err("`_RANDOM` takes numeric parameters only".into());
+                }
+                Ok(params.first().map_or("0".to_string(), |p| p.to_string()))
+            }),
+            "_ENV" => count(1, 1).map(|_| std::env::var(params[0]).unwrap_or_default()),
+            _ => return None,
+        })
+    }
+
+    /// Replaces every known `$NAME` and `${NAME ...}` in `s`. Returns the new line and, when a
+    /// multi-line definition ended the line, the lines that follow it.
+    fn substitute(
+        &mut self,
+        s: &SegText,
+        file: FileId,
+        via: Option<ExpId>,
+        names: &mut Vec<String>,
+    ) -> (SegText, Vec<SegText>) {
+        let b = s.text.as_bytes();
+        let n = b.len();
+        let mut out = SegText::default();
+        let mut extra = Vec::new();
+        let mut copied = 0;
+        let mut in_quote = false;
+        let mut i = 0;
+        while i < n {
+            let c = b[i];
+            if c == b'"' {
+                in_quote = !in_quote;
+            }
+            if c != b'$' {
+                i += 1;
+                continue;
+            }
+            // Parse a reference at i.
+            let (name, params, end): (&str, Vec<&str>, usize) = if b.get(i + 1) == Some(&b'{') {
+                let Some(close) = b[i + 2..].iter().position(|&c| c == b'}') else {
+                    i += 1;
+                    continue;
+                };
+                let inner = &s.text[i + 2..i + 2 + close];
+                let nl = ident_len(inner.as_bytes());
+                let rest = &inner[nl..];
+                if nl == 0 || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                    i += 1;
+                    continue;
+                }
+                (&inner[..nl], rest.split_whitespace().collect(), i + 3 + close)
+            } else {
+                let nl = ident_len(&b[i + 1..]);
+                let end = i + 1 + nl;
+                if nl == 0 || !(end == n || matches!(b[end], b' ' | b'\t' | b',' | b')')) {
+                    i += 1;
+                    continue;
+                }
+                (&s.text[i + 1..end], Vec::new(), end)
+            };
+            let name = name.to_string();
+            let (site, site_exp) = s.span_of(i..end, via, &self.x.expansions);
+            let parent = s.exp_at(i);
+            let value: Option<Vec<SegText>> = if let Some(def) = self.defs.get(&name).cloned() {
+                if !params.is_empty() {
+                    self.diag(Diag::warning(DiagKind::BadDefinitionArguments, site, format!("`{name}` is your own definition and takes no parameters; keepalived leaves this reference in the text")));
+                    None
+                } else if names.contains(&name) {
+                    self.diag(
+                        Diag::error(DiagKind::DefinitionLoop, site, format!("`${name}` refers to itself"))
+                            .help("a definition may not use itself, directly or through other definitions"),
+                    );
+                    None
+                } else {
+                    let exp = self.push_exp(
+                        ExpansionKind::Definition {
+                            name: name.clone(),
+                            definition: def.name_span,
+                        },
+                        site,
+                        parent,
+                    );
+                    let lines = def
+                        .lines
+                        .into_iter()
+                        .map(|mut l| {
+                            l.retag_all(Some(exp));
+                            l
+                        })
+                        .collect();
+                    Some(lines)
+                }
+            } else {
+                match self.predefined(&name, &params, file) {
+                    Some(Ok(v)) => {
+                        let exp = self.push_exp(
+                            ExpansionKind::Definition {
+                                name: name.clone(),
+                                definition: None,
+                            },
+                            site,
+                            parent,
+                        );
+                        Some(vec![SegText::synthetic(&v, site, Some(exp))])
+                    }
+                    Some(Err(msg)) => {
+                        self.diag(Diag::error(DiagKind::BadDefinitionArguments, site, msg));
+                        None
+                    }
+                    None => {
+                        if !in_quote {
+                            self.diag(
+                                Diag::warning(DiagKind::UndefinedName, site, format!("`${name}` is not defined"))
+                                    .help("keepalived leaves an undefined name in the text as it is; define it with `$NAME=value` before this line"),
+                            );
+                        }
+                        None
+                    }
+                }
+            };
+            let _ = site_exp;
+            let Some(lines) = value else {
+                i = end;
+                continue;
+            };
+            out.push_from(s, copied..i);
+            let mut lines = lines.into_iter();
+            let first = lines.next().unwrap_or_default();
+            let rest: Vec<SegText> = lines.collect();
+            if !rest.is_empty() && !s.text[end..].trim().is_empty() {
+                self.diag(
+                    Diag::error(
+                        DiagKind::MultiLineDefinitionMidLine,
+                        site,
+                        format!("`${name}` spans several lines, so it must be the last thing on its line"),
+                    )
+                    .help("keepalived only expands a multi-line definition at the end of a line"),
+                );
+            } else {
+                extra.extend(rest);
+            }
+            names.push(name);
+            let (first, more) = if first.text.contains('$') {
+                self.substitute(&first, file, via, names)
+            } else {
+                (first, Vec::new())
+            };
+            names.pop();
+            let tilde = first.text.trim_start().starts_with('~');
+            out.push_all(&first);
+            extra.splice(0..0, more);
+            copied = end;
+            i = end;
+            if out.text.len() > self.opts.limits.line_bytes {
+                self.limit(
+                    site,
+                    format!(
+                        "substitution makes this line longer than {} bytes",
+                        self.opts.limits.line_bytes
+                    ),
+                );
+                return (out, Vec::new());
+            }
+            if tilde {
+                break;
+            }
+        }
+        out.push_from(s, copied..n);
+        (out, extra)
+    }
+
+    fn generator(
+        &mut self,
+        s: SegText,
+        file: FileId,
+        via: Option<ExpId>,
+        depth: usize,
+        pending: &mut Option<PendingDef>,
+    ) {
+        let t = &s.text;
+        let (kind, open) = if t.starts_with("~SEQx(") {
+            ("SEQx", 6)
+        } else if t.starts_with("~SEQ(") {
+            ("SEQ", 5)
+        } else if t.starts_with("~LST(") {
+            ("LST", 5)
+        } else {
+            let span = s.span_of(0..t.len().min(5), via, &self.x.expansions).0;
+            self.diag(Diag::error(
+                DiagKind::BadGenerator,
+                span,
+                "expected `~SEQ(`, `~SEQx(` or `~LST(`",
+            ));
+            return;
+        };
+        let Some(close) = t[open..].find(')').map(|p| open + p) else {
+            let span = s.span_of(0..t.len(), via, &self.x.expansions).0;
+            self.diag(Diag::error(
+                DiagKind::BadGenerator,
+                span,
+                format!("`~{kind}(` has no closing `)`"),
+            ));
+            return;
+        };
+        let site = s.span_of(0..close + 1, via, &self.x.expansions).0;
+        let args_text = if t[open..close].contains('$') {
+            let mut names = Vec::new();
+            self.substitute(&s.slice(open..close), file, via, &mut names).0.text
+        } else {
+            t[open..close].to_string()
+        };
+        let rest_start = close + 1 + (t.len() - close - 1 - t[close + 1..].trim_start().len());
+        let rest = s.slice(rest_start..t.len());
+        let bad = |this: &mut Self, msg: String| this.diag(Diag::error(DiagKind::BadGenerator, site, msg));
+
+        // (variables, rows of values)
+        let args: Vec<&str> = split_top(&args_text, b',').into_iter().map(str::trim).collect();
+        let (vars, rows): (Vec<String>, Vec<Vec<String>>) = if kind == "LST" {
+            if args.len() < 2 {
+                return bad(self, "`~LST` needs a variable and at least one value".into());
+            }
+            let vars: Vec<String> = match args[0].strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+                Some(inner) => inner.split(',').map(|v| v.trim().to_string()).collect(),
+                None => vec![args[0].to_string()],
+            };
+            let mut rows = Vec::new();
+            for a in &args[1..] {
+                let vals: Vec<String> = match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+                    Some(inner) if vars.len() > 1 => inner.split(',').map(|v| v.trim().to_string()).collect(),
+                    _ => vec![a.to_string()],
+                };
+                if vals.len() > vars.len() {
+                    return bad(self, format!("`{a}` has more values than `~LST` has variables"));
+                }
+                let mut row = vals;
+                row.resize(vars.len(), String::new());
+                rows.push(row);
+            }
+            (vars, rows)
+        } else {
+            if !(2..=4).contains(&args.len()) {
+                return bad(
+                    self,
+                    format!(
+                        "`~{kind}` takes a variable and one to three numbers, {} given",
+                        args.len().saturating_sub(1)
+                    ),
+                );
+            }
+            let mut nums = Vec::new();
+            for a in &args[1..] {
+                match parse_c_long(a) {
+                    Some(v) => nums.push(v),
+                    None => return bad(self, format!("`{a}` is not a number")),
+                }
+            }
+            let (start, step, end) = match nums.as_slice() {
+                [end] => (if *end >= 1 { 1 } else { -1 }, if *end >= 1 { 1 } else { -1 }, *end),
+                [start, end] => (*start, if end >= start { 1 } else { -1 }, *end),
+                [start, step, end] => (*start, *step, *end),
+                _ => unreachable!("checked length"),
+            };
+            if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) {
+                return bad(self, format!("`~{kind}` from {start} by {step} never reaches {end}"));
+            }
+            if kind == "SEQx" && (start < 0 || end < 0) {
+                return bad(self, "`~SEQx` takes positive numbers only".into());
+            }
+            let count = (end.abs_diff(start) / step.unsigned_abs()) as usize + 1;
+            if count > self.opts.limits.generated_lines {
+                return self.limit(site, format!("`~{kind}` would produce {count} lines"));
+            }
+            let mut rows = Vec::with_capacity(count);
+            let mut v = start;
+            for _ in 0..count {
+                rows.push(vec![if kind == "SEQx" {
+                    format!("{v:x}")
+                } else {
+                    v.to_string()
+                }]);
+                v += step;
+            }
+            (vec![args[0].to_string()], rows)
+        };
+        if let Some(v) = vars.iter().find(|v| ident_len(v.as_bytes()) != v.len() || v.is_empty()) {
+            return bad(self, format!("`{v}` is not a valid variable name"));
+        }
+        for row in rows {
+            self.generated += 1;
+            if self.generated > self.opts.limits.generated_lines {
+                self.limit(
+                    site,
+                    format!(
+                        "generators produced more than {} lines; reading stopped here",
+                        self.opts.limits.generated_lines
+                    ),
+                );
+                self.stopped = true;
+                return;
+            }
+            let value = row.join(",");
+            let exp = self.push_exp(
+                ExpansionKind::Generator {
+                    var: vars.join(","),
+                    value,
+                },
+                site,
+                via,
+            );
+            let saved: Vec<(String, Option<Def>)> = vars
+                .iter()
+                .zip(&row)
+                .map(|(var, val)| {
+                    let def = Def {
+                        lines: vec![SegText::synthetic(val, site, Some(exp))],
+                        name_span: None,
+                    };
+                    (var.clone(), self.defs.insert(var.clone(), def))
+                })
+                .collect();
+            let mut line = rest.clone();
+            line.retag(via, Some(exp));
+            self.logical(line, file, Some(exp), depth + 1, pending);
+            for (var, old) in saved {
+                match old {
+                    Some(d) => self.defs.insert(var, d),
+                    None => self.defs.remove(&var),
+                };
+            }
+            if self.stopped {
+                return;
+            }
+        }
+    }
+
+    fn include(&mut self, s: &SegText, letter: Option<char>, pat: usize, file: FileId, via: Option<ExpId>) {
+        let site = s.span_of(0..s.text.len(), via, &self.x.expansions).0;
+        let pattern = s.text[pat..].trim().to_string();
+        let strict = letter.is_some();
+        let sev = if strict { Severity::Error } else { Severity::Warning };
+        if pattern.is_empty() {
+            self.diag(Diag::error(DiagKind::IncludeNotFound, site, "include names no file"));
+            return;
+        }
+        let dir = self
+            .x
+            .sources
+            .get(file)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for alt in brace_expand(&pattern, 1000) {
+            let full = if Path::new(&alt).is_absolute() {
+                PathBuf::from(&alt)
+            } else {
+                dir.join(&alt)
+            };
+            let full_s = full.to_string_lossy().to_string();
+            let wildcard = alt.contains(['*', '?', '[']);
+            let matches = if wildcard {
+                self.fs.glob(&full_s).unwrap_or_default()
+            } else if self.fs.kind(&full) != FileKind::Missing {
+                vec![full.clone()]
+            } else {
+                Vec::new()
+            };
+            if matches.is_empty() {
+                let what = if wildcard { "matches no file" } else { "does not exist" };
+                let mut d = Diag::new(DiagKind::IncludeNotFound, sev, site, format!("`{full_s}` {what}"));
+                if !strict {
+                    d = d.help("keepalived's plain `include` skips a missing file without an error; check the path (it is relative to the including file's folder)");
+                }
+                self.diag(d);
+                continue;
+            }
+            for m in matches {
+                let kind = self.fs.kind(&m);
+                let why = match kind {
+                    FileKind::Directory => Some("is a directory"),
+                    FileKind::Executable => Some("is executable"),
+                    FileKind::Other => Some("is not a regular file"),
+                    FileKind::Missing => Some("does not exist"),
+                    FileKind::Regular => None,
+                };
+                if let Some(why) = why {
+                    self.diag(Diag::new(
+                        DiagKind::IncludeNotRegular,
+                        sev,
+                        site,
+                        format!("`{}` {why}; keepalived skips it", m.display()),
+                    ));
+                    continue;
+                }
+                let canon = self.fs.canonical(&m);
+                if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canon) {
+                    let mut d = Diag::error(DiagKind::IncludeCycle, site, format!("`{}` is already being read: this include makes a cycle", m.display()))
+                        .help("keepalived would include the files again and again until it runs out of file descriptors; remove one of the includes");
+                    for (_, opened) in self.stack[pos + 1..].iter() {
+                        if let Some(sp) = opened {
+                            d = d.label(*sp, "included from here");
+                        }
+                    }
+                    self.diag(d);
+                    continue;
+                }
+                if self.stack.len() > self.opts.limits.include_depth {
+                    self.limit(
+                        site,
+                        format!("includes nest more than {} deep", self.opts.limits.include_depth),
+                    );
+                    continue;
+                }
+                if self.x.sources.len() >= self.opts.limits.files {
+                    self.limit(
+                        site,
+                        format!(
+                            "more than {} files are included; reading stopped here",
+                            self.opts.limits.files
+                        ),
+                    );
+                    self.stopped = true;
+                    return;
+                }
+                let bytes = match self.fs.read(&m) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        self.diag(Diag::new(
+                            DiagKind::IncludeUnreadable,
+                            sev,
+                            site,
+                            format!("`{}` cannot be read: {e}", m.display()),
+                        ));
+                        continue;
+                    }
+                };
+                self.bytes_read += bytes.len();
+                if self.bytes_read > self.opts.limits.total_bytes {
+                    self.limit(
+                        site,
+                        format!(
+                            "the included files add up to more than {} bytes; reading stopped here",
+                            self.opts.limits.total_bytes
+                        ),
+                    );
+                    self.stopped = true;
+                    return;
+                }
+                let (text, bad) = decode(&bytes);
+                let id = self.x.sources.add(m.clone(), text);
+                if let Some(at) = bad {
+                    self.diag(Diag::error(
+                        DiagKind::InvalidUtf8,
+                        Span::new(id, at, at + 1),
+                        "this file is not valid UTF-8; the bad bytes were read as U+FFFD",
+                    ));
+                }
+                let exp = self.push_exp(ExpansionKind::Include { file: id }, site, via);
+                self.stack.push((canon, Some(site)));
+                self.run_file(id, Some(exp));
+                self.stack.pop();
+                if self.stopped {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Removes the comment and `\#`/`\!` escapes and trims, keeping origins.
+fn decomment(raw: &str, span: Span, via: Option<ExpId>) -> SegText {
+    let b = raw.as_bytes();
+    let mut out = SegText::default();
+    let src = SegText::verbatim(raw, span, via);
+    let mut in_quote = false;
+    let mut from = 0;
+    let mut end = b.len();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => in_quote = !in_quote,
+            b'#' | b'!' if !in_quote => {
+                end = i;
+                break;
+            }
+            b'\\' if !in_quote && matches!(b.get(i + 1), Some(b'#') | Some(b'!')) => {
+                out.push_from(&src, from..i);
+                from = i + 1;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_from(&src, from..end);
+    out.trimmed()
+}
+
+/// Turns lexed tokens into expanded tokens, reporting lexical errors.
+fn emit(
+    line: &str,
+    comments: bool,
+    toks: &[LexTok],
+    map: &dyn Fn(std::ops::Range<usize>) -> (Span, Option<ExpId>),
+    out: &mut Vec<XToken>,
+    diags: &mut Vec<Diag>,
+) {
+    let mut last = None;
+    for t in toks {
+        let kind = match t.kind {
+            LexKind::Ws | LexKind::Comment => continue,
+            LexKind::Word => XKind::Word,
+            LexKind::Quoted { .. } => XKind::Quoted,
+            LexKind::LBrace => XKind::LBrace,
+            LexKind::RBrace => XKind::RBrace,
+            LexKind::Bad => XKind::Bad,
+        };
+        let (span, exp) = map(t.range());
+        match t.kind {
+            LexKind::Quoted { terminated: false } => diags.push(
+                Diag::error(DiagKind::UnterminatedQuote, span, "this quote is never closed")
+                    .help("add the closing `\"`; keepalived drops the rest of such a line"),
+            ),
+            LexKind::Bad => diags.push(Diag::error(
+                DiagKind::ControlCharacter,
+                span,
+                "control characters have no place in a config",
+            )),
+            _ => {}
+        }
+        out.push(XToken {
+            kind,
+            text: t.value(line, comments).into(),
+            span,
+            exp,
+        });
+        last = Some(span);
+    }
+    if let Some(span) = last {
+        out.push(XToken {
+            kind: XKind::LineEnd,
+            text: "".into(),
+            span: Span {
+                start: span.end,
+                ..span
+            },
+            exp: None,
+        });
+    }
+}
