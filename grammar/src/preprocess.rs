@@ -622,8 +622,26 @@ impl Pre<'_> {
             } else {
                 let nl = ident_len(&b[i + 1..]);
                 let end = i + 1 + nl;
-                if nl == 0 || !(end == n || matches!(b[end], b' ' | b'\t' | b',' | b')')) {
+                if nl == 0 {
                     i += 1;
+                    continue;
+                }
+                if !(end == n || matches!(b[end], b' ' | b'\t' | b',' | b')')) {
+                    let name = &s.text[i + 1..end];
+                    if !in_quote && (self.defs.contains_key(name) || self.predefined(name, &[], file).is_some()) {
+                        let site = s.span_of(i..end, via, &self.x.expansions).0;
+                        self.diag(
+                            Diag::warning(
+                                DiagKind::UnsubstitutedReference,
+                                site,
+                                format!("`${name}` is not replaced here, because `{}` follows it", &s.text[end..end + 1]),
+                            )
+                            .help(format!(
+                                "keepalived replaces `$NAME` only before a space, a tab, `,`, `)` or the end of the line; write `${{{name}}}`"
+                            )),
+                        );
+                    }
+                    i = end;
                     continue;
                 }
                 (&s.text[i + 1..end], Vec::new(), end)

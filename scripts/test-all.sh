@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every Vigil test on a Debian machine, installing what the tests need first.
+#   scripts/test-all.sh            # everything: install, fmt, clippy, tests, bounded fuzzing
+#   FUZZ_SECONDS=0 scripts/test-all.sh   # skip the fuzzing step
+# As root it installs the Debian packages the real-component tests use (keepalived for its
+# samples and as the `keepalived -t` oracle, iproute2 for network namespaces, tshark);
+# without root, tests that need them say SKIP and why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+APT_PACKAGES=(keepalived iproute2 tshark time procps)
+if [ "$(id -u)" = 0 ]; then
+    missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        step "apt-get install ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+else
+    echo "not root: skipping apt installs; tests that need root or packages will say SKIP"
+fi
+
+if ! command -v cargo >/dev/null; then
+    echo "cargo not found: install Rust with rustup (https://rustup.rs) first" >&2
+    exit 2
+fi
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+if [ "$FUZZ_SECONDS" != 0 ]; then
+    if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+        step "rustup toolchain install nightly"
+        rustup toolchain install nightly --profile minimal
+    fi
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        step "cargo install cargo-fuzz"
+        cargo install cargo-fuzz --locked
+    fi
+fi
+
+step "cargo fmt --all --check"
+cargo fmt --all --check
+
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test --workspace"
+cargo test --workspace
+
+if [ "$FUZZ_SECONDS" != 0 ]; then
+    step "fuzzing the front end for ${FUZZ_SECONDS}s"
+    scripts/fuzz.sh "$FUZZ_SECONDS"
+fi
+
+step "all tests passed"
