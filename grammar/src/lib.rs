@@ -66,7 +66,7 @@ impl Parsed {
 
 fn finish(x: preprocess::Expanded) -> Parsed {
     let mut diags = x.diags;
-    let tree = parse::parse_tokens(x.tokens, &mut diags);
+    let tree = parse::parse_tokens(x.tokens, &x.sources, &mut diags);
     Parsed {
         sources: x.sources,
         expansions: x.expansions,

@@ -2,6 +2,8 @@
 
 use crate::diag::{Diag, DiagKind};
 use crate::preprocess::{XKind, XToken};
+use crate::source::SourceMap;
+use crate::span::Span;
 use crate::tree::{Block, Node, Tree, Word};
 
 lalrpop_util::lalrpop_mod!(
@@ -45,11 +47,14 @@ pub enum RawItem {
 
 /// Builds the grammar's input, balancing braces. Unmatched `}` are dropped and unclosed `{`
 /// closed at the end, each with its diagnostic.
-fn feed(tokens: &[XToken], diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
+fn feed(tokens: &[XToken], sources: &SourceMap, diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
     let mut out = Vec::with_capacity(tokens.len() + tokens.len() / 4);
     let mut in_run = false;
     let mut can_attach = false;
     let mut opens: Vec<usize> = Vec::new();
+    // The first block whose `}` is indented unlike its opening line: when a `}` is missing,
+    // usually the block that lacks it.
+    let mut suspect: Option<(Span, Span)> = None;
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
             XKind::Word | XKind::Quoted | XKind::Bad => {
@@ -83,7 +88,10 @@ fn feed(tokens: &[XToken], diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
                     in_run = false;
                 }
                 can_attach = false;
-                if opens.pop().is_some() {
+                if let Some(o) = opens.pop() {
+                    if suspect.is_none() && misindented(sources, tokens[o].span, t.span) {
+                        suspect = Some((tokens[o].span, t.span));
+                    }
                     out.push((i, Tok::RBrace, i + 1));
                 } else {
                     diags.push(
@@ -100,6 +108,11 @@ fn feed(tokens: &[XToken], diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
     let n = opens.len();
     for (k, &o) in opens.iter().enumerate().rev() {
         let mut d = Diag::error(DiagKind::UnclosedBrace, tokens[o].span, "this `{` is never closed");
+        if let (0, Some((open, close))) = (k, suspect) {
+            d = d
+                .label(open, "perhaps this block is the one missing its `}`")
+                .label(close, "this `}` closes it, but is indented like an outer block");
+        }
         if k == 0 {
             d = d.help(format!(
                 "add the missing `}}`; keepalived reports {n} missing '}}' for this file and reads what follows as part of the block"
@@ -111,9 +124,38 @@ fn feed(tokens: &[XToken], diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
     out
 }
 
+/// The leading white space of the line holding `span`, if `span` is the line's first token.
+fn line_indent(sources: &SourceMap, span: Span, first: bool) -> Option<&str> {
+    let text = &sources.get(span.file).text;
+    let start = span.start as usize;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |p| p + 1);
+    let indent = &text[line_start..start];
+    if !indent.bytes().all(|c| c == b' ' || c == b'\t') {
+        if first {
+            return None;
+        }
+        let body = &text[line_start..];
+        return Some(&body[..body.len() - body.trim_start_matches([' ', '\t']).len()]);
+    }
+    Some(indent)
+}
+
+/// A block opened at `open` and closed at `close` whose `}` starts a line indented
+/// differently from the line of the `{`.
+fn misindented(sources: &SourceMap, open: Span, close: Span) -> bool {
+    if open.file != close.file || (open.file.0 as usize) >= sources.len() {
+        return false;
+    }
+    let width = |s: &str| s.bytes().map(|c| if c == b'\t' { 8 } else { 1 }).sum::<usize>();
+    match (line_indent(sources, open, false), line_indent(sources, close, true)) {
+        (Some(a), Some(b)) => width(a) != width(b),
+        _ => false,
+    }
+}
+
 /// Parses the preprocessor's tokens into a tree. Never fails: problems become diagnostics.
-pub fn parse_tokens(mut tokens: Vec<XToken>, diags: &mut Vec<Diag>) -> Tree {
-    let stream = feed(&tokens, diags);
+pub fn parse_tokens(mut tokens: Vec<XToken>, sources: &SourceMap, diags: &mut Vec<Diag>) -> Tree {
+    let stream = feed(&tokens, sources, diags);
     let mut errors = Vec::new();
     let parser = grammar::FileParser::new();
     let items = match parser.parse(&mut errors, stream.into_iter().map(Ok::<_, ()>)) {
@@ -123,7 +165,7 @@ pub fn parse_tokens(mut tokens: Vec<XToken>, diags: &mut Vec<Diag>) -> Tree {
             let span = tokens
                 .first()
                 .map(|t| t.span)
-                .unwrap_or(crate::Span::new(crate::FileId(0), 0, 0));
+                .unwrap_or(Span::new(crate::FileId(0), 0, 0));
             diags.push(Diag::error(
                 DiagKind::MalformedStatement,
                 span,
@@ -193,7 +235,7 @@ impl Builder<'_> {
         };
         let block = block.map(|b| self.block(b));
         let first = words.first().map(|w| w.span).or(block.as_ref().map(|b| b.open));
-        let mut span = first.unwrap_or(crate::Span::new(crate::FileId(0), 0, 0));
+        let mut span = first.unwrap_or(Span::new(crate::FileId(0), 0, 0));
         if let Some(w) = words.last() {
             span = span.to(w.span);
         }
