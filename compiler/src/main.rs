@@ -5,7 +5,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use vigil_compiler::{check_path, report, Summary};
+use vigil_compiler::{check_path, report, CheckOptions, Summary};
 use vigil_grammar::{Options, RealFs, SourceMap};
 
 #[derive(Parser)]
@@ -19,8 +19,14 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// Configuration files to check.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "explain")]
     files: Vec<PathBuf>,
+    /// Explain a check: what it finds, why it matters, an example, the fix.
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
+    /// Warn about keywords that this keepalived version (X.Y or X.Y.Z) does not know yet.
+    #[arg(long = "target-version", value_name = "VERSION", value_parser = parse_version)]
+    target_version: Option<vigil_compiler::schema::Version>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -54,6 +60,37 @@ enum Format {
     Github,
 }
 
+fn parse_version(s: &str) -> Result<vigil_compiler::schema::Version, String> {
+    // X.Y means X.Y.0: a keyword added in a patch release of X.Y is reported too.
+    let bad = || "expected MAJOR.MINOR[.PATCH], such as 2.2 or 2.2.7".to_string();
+    let parts: Vec<u8> = s
+        .split('.')
+        .map(|p| p.parse::<u8>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    match parts[..] {
+        [a, b] => Ok(vigil_compiler::schema::Version(a, b, 0)),
+        [a, b, c] => Ok(vigil_compiler::schema::Version(a, b, c)),
+        _ => Err(bad()),
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    match vigil_compiler::checks::find(code) {
+        Some(c) => {
+            print!("{}", vigil_compiler::checks::explain(c));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: no check is called `{code}`; the codes are:");
+            for c in vigil_compiler::checks::all() {
+                eprintln!("  {} {}", c.code, c.name);
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -64,7 +101,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Fmt { check, files }) => fmt(check, &files),
-        None => lint(&cli),
+        None => match &cli.explain {
+            Some(code) => explain(code),
+            None => lint(&cli),
+        },
     }
 }
 
@@ -77,9 +117,12 @@ fn color() -> ColorChoice {
 }
 
 fn lint(cli: &Cli) -> ExitCode {
-    let opts = Options {
-        config_id: cli.config_id.clone(),
-        ..Options::default()
+    let opts = CheckOptions {
+        preprocess: Options {
+            config_id: cli.config_id.clone(),
+            ..Options::default()
+        },
+        target: cli.target_version,
     };
     let mut summary = Summary::default();
     let mut json = Vec::new();
@@ -137,8 +180,9 @@ fn lint(cli: &Cli) -> ExitCode {
 fn report_syntax(name: &Path, text: &str, diags: &[vigil_grammar::Diag]) {
     let mut sources = SourceMap::default();
     sources.add(name.to_path_buf(), text.into());
+    let diags: Vec<_> = diags.iter().map(vigil_compiler::Diagnostic::from_frontend).collect();
     let stderr = StandardStream::stderr(color());
-    let _ = report::human(&mut stderr.lock(), &sources, diags);
+    let _ = report::human(&mut stderr.lock(), &sources, &diags);
 }
 
 fn fmt(check: bool, files: &[PathBuf]) -> ExitCode {

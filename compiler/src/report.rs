@@ -1,12 +1,13 @@
 //! Rendering diagnostics: human (codespan-reporting), JSON and GitHub annotations. One
 //! diagnostic model, several renderings.
 
-use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle};
+use crate::diagnostic::Diagnostic;
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, LabelStyle};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 use std::ops::Range;
-use vigil_grammar::{Diag, Severity, SourceMap, Span};
+use vigil_grammar::{Severity, SourceMap, Span};
 
 /// codespan's view of our source map.
 pub struct SourceFiles<'a>(pub &'a SourceMap);
@@ -53,11 +54,11 @@ impl SourceFiles<'_> {
     }
 }
 
-fn to_codespan(d: &Diag) -> Diagnostic<u32> {
+fn to_codespan(d: &Diagnostic) -> CsDiagnostic<u32> {
     let base = match d.severity {
-        Severity::Error => Diagnostic::error(),
-        Severity::Warning => Diagnostic::warning(),
-        Severity::Note => Diagnostic::note(),
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+        Severity::Note => CsDiagnostic::note(),
     };
     let mut labels = vec![Label::new(LabelStyle::Primary, d.span.file.0, d.span.range())];
     labels.extend(
@@ -69,14 +70,14 @@ fn to_codespan(d: &Diag) -> Diagnostic<u32> {
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
-    base.with_code(d.kind.code())
+    base.with_code(d.check.code)
         .with_message(&d.message)
         .with_labels(labels)
         .with_notes(notes)
 }
 
 /// Human output, as rustc shows it.
-pub fn human(out: &mut dyn WriteColor, sources: &SourceMap, diags: &[Diag]) -> std::io::Result<()> {
+pub fn human(out: &mut dyn WriteColor, sources: &SourceMap, diags: &[Diagnostic]) -> std::io::Result<()> {
     let config = term::Config::default();
     let files = SourceFiles(sources);
     for d in diags {
@@ -143,10 +144,10 @@ pub fn severity_name(s: Severity) -> &'static str {
     }
 }
 
-pub fn json_diag(sources: &SourceMap, d: &Diag) -> JsonDiagnostic {
+pub fn json_diag(sources: &SourceMap, d: &Diagnostic) -> JsonDiagnostic {
     JsonDiagnostic {
-        code: d.kind.code(),
-        name: d.kind.name(),
+        code: d.check.code,
+        name: d.check.name,
         severity: severity_name(d.severity),
         message: d.message.clone(),
         position: position(sources, d.span),
@@ -163,7 +164,7 @@ pub fn json_diag(sources: &SourceMap, d: &Diag) -> JsonDiagnostic {
 }
 
 /// GitHub workflow annotation lines.
-pub fn github(out: &mut dyn std::io::Write, sources: &SourceMap, diags: &[Diag]) -> std::io::Result<()> {
+pub fn github(out: &mut dyn std::io::Write, sources: &SourceMap, diags: &[Diagnostic]) -> std::io::Result<()> {
     for d in diags {
         let p = position(sources, d.span);
         let level = match d.severity {
@@ -181,7 +182,7 @@ pub fn github(out: &mut dyn std::io::Write, sources: &SourceMap, diags: &[Diag])
             p.column,
             p.end_line,
             p.end_column,
-            prop(&format!("{} {}", d.kind.code(), d.kind.name())),
+            prop(&format!("{} {}", d.check.code, d.check.name)),
             esc(&d.message)
         )?;
     }
