@@ -20,7 +20,9 @@ pub const SCRIPTS: usize = 8;
 
 /// The interfaces the vrrp instances of `generate(vrrp, ..)` name, in order.
 pub fn interfaces(vrrp: usize) -> Vec<String> {
-    (0..vrrp.div_ceil(VRIDS_PER_INTERFACE).max(1)).map(|i| format!("vb{i}")).collect()
+    (0..vrrp.div_ceil(VRIDS_PER_INTERFACE).max(1))
+        .map(|i| format!("vb{i}"))
+        .collect()
 }
 
 /// The configuration: `global_defs`, [`SCRIPTS`] `vrrp_script`s, `vrrp` `vrrp_instance`s and
@@ -76,8 +78,11 @@ fn vrrp_script(out: &mut String, i: usize) {
 fn vrrp_instance(out: &mut String, i: usize) {
     let iface = i / VRIDS_PER_INTERFACE;
     let vrid = i % VRIDS_PER_INTERFACE + 1;
-    let state = if i % 2 == 0 { "MASTER" } else { "BACKUP" };
-    let priority = if i % 2 == 0 { 150 } else { 100 } - i % 7;
+    // Even instances are masters with a third address. (No `%` tests: clippy's
+    // manual_is_multiple_of would want `is_multiple_of`, newer than rust-version 1.80.)
+    let master = i & 1 == 0;
+    let state = if master { "MASTER" } else { "BACKUP" };
+    let priority = if master { 150 } else { 100 } - i % 7;
     // 10.A.B.C: one /24-ish block of three addresses per instance, never reused.
     let a = 1 + (i / 256) % 200;
     let b = i % 256;
@@ -98,7 +103,7 @@ fn vrrp_instance(out: &mut String, i: usize) {
                  10.{a}.{b}.2/32\n",
         pass = i % 1_000_000
     );
-    if i % 2 == 0 {
+    if master {
         let _ = writeln!(out, "        10.{a}.{b}.3/32 dev vb{iface} label vb{iface}:{vrid}");
     }
     let _ = write!(
@@ -117,9 +122,9 @@ const RS_NETS: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
 fn virtual_server(out: &mut String, i: usize, rs_per_vs: usize) {
     // 10.B.C.D with D in 1..=250: 3.2 million distinct addresses, each with one port.
     let (b, c, d) = (200 + (i / 64_000) % 50, (i / 250) % 256, i % 250 + 1);
-    let port = if i % 2 == 0 { 80 } else { 443 };
+    let port = [80, 443][i % 2];
     let algo = ["rr", "wrr", "lc", "wlc", "sh"][i % 5];
-    let kind = if i % 3 == 0 { "DR" } else { "NAT" };
+    let kind = ["DR", "NAT", "NAT"][i % 3];
     let _ = write!(
         out,
         "virtual_server 10.{b}.{c}.{d} {port} {{\n    \
@@ -137,7 +142,8 @@ fn virtual_server(out: &mut String, i: usize, rs_per_vs: usize) {
         let rport = if kind == "DR" { port } else { 8080 + j };
         let w = 1 + j % 3;
         let _ = write!(out, "    real_server {net}.{host} {rport} {{\n        weight {w}\n");
-        if (i + j) % 4 == 0 {
+        // One real server in four is checked with HTTP_GET.
+        if (i + j) & 3 == 0 {
             out.push_str(
                 "        HTTP_GET {\n            \
                      url {\n                \

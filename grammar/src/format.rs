@@ -35,7 +35,8 @@ pub fn format(text: &str) -> Result<String, Vec<Diag>> {
         started = true;
         let raw = line.text(text);
         if line.kind == LineKind::Continuation {
-            out.push_str(raw.trim_end());
+            // Only the lexer's white space: a trailing U+00A0 is part of the value.
+            out.push_str(raw.trim_end_matches(|c: char| c.is_ascii() && crate::lexer::is_ws(c as u8)));
             out.push('\n');
             continue;
         }

@@ -152,9 +152,11 @@ pub fn lex_line(line: &str, comments: bool, out: &mut Vec<LexTok>) {
                     i += 2;
                     continue;
                 }
-                if let Some(e) = reference_end(b, i) {
-                    i = e;
-                    continue;
+                if c == b'$' {
+                    if let Some(e) = reference_end(b, i) {
+                        i = e;
+                        continue;
+                    }
                 }
                 i += 1;
             }

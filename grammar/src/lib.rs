@@ -28,7 +28,7 @@ pub use lossless::{parse_lossless, LineKind, LosslessFile};
 pub use preprocess::{Limits, Options, XKind, XToken};
 pub use source::{FileKind, FileSystem, MemFs, RealFs, SourceFile, SourceMap};
 pub use span::{ExpId, Expansion, ExpansionKind, FileId, Span};
-pub use tree::{Block, Node, Tree, Word};
+pub use tree::{BlockRef, Children, NodeRef, Tree, WordRef, Words};
 
 use std::path::Path;
 
@@ -66,7 +66,7 @@ impl Parsed {
 
 fn finish(x: preprocess::Expanded) -> Parsed {
     let mut diags = x.diags;
-    let tree = parse::parse_tokens(x.tokens, &x.sources, &mut diags);
+    let tree = parse::parse_tokens(x.tokens, x.texts, &x.sources, &mut diags);
     Parsed {
         sources: x.sources,
         expansions: x.expansions,

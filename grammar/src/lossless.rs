@@ -127,7 +127,18 @@ pub fn parse_lossless(file: FileId, text: &str) -> LosslessFile {
             for t in &tokens {
                 let span = Span::new(file, start + t.start as usize, start + t.end as usize);
                 match t.kind {
-                    LexKind::LBrace => opens.push(span),
+                    LexKind::LBrace => {
+                        opens.push(span);
+                        // Deeper than the expanded view reads: formatting it would also
+                        // indent quadratically.
+                        if opens.len() == crate::parse::MAX_NESTING + 1 {
+                            diags.push(Diag::error(
+                                DiagKind::ExpansionLimit,
+                                span,
+                                format!("blocks nest more than {} deep here", crate::parse::MAX_NESTING),
+                            ));
+                        }
+                    }
                     LexKind::RBrace if opens.pop().is_none() => {
                         diags.push(Diag::error(
                             DiagKind::UnmatchedCloseBrace,

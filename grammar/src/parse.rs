@@ -4,7 +4,7 @@ use crate::diag::{Diag, DiagKind};
 use crate::preprocess::{XKind, XToken};
 use crate::source::SourceMap;
 use crate::span::Span;
-use crate::tree::{Block, Node, Tree, Word};
+use crate::tree::{NodeData, Tree, NONE};
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, unused, unused_qualifications)]
@@ -12,7 +12,8 @@ lalrpop_util::lalrpop_mod!(
     "/parser.rs"
 );
 
-/// The grammar's terminals. Locations are indices into the token vector.
+/// The grammar's terminals. Locations are indices into the token vector; a `Word` terminal
+/// stands for a whole run of words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok {
     Word,
@@ -23,113 +24,210 @@ pub enum Tok {
     Bad,
 }
 
-#[derive(Debug)]
-pub enum Head {
-    /// Tokens `l..r` are the statement's words.
-    Words(usize, usize),
-    /// A `{` at token `l` that follows no statement.
-    Orphan(usize),
+/// A statement as the grammar reduces it (postorder): tokens `l..r` are its words (empty
+/// for a block that follows no statement), `size` counts it and every statement inside it.
+#[derive(Clone, Copy, Debug)]
+pub struct Post {
+    pub l: u32,
+    pub r: u32,
+    pub open: u32,
+    pub close: u32,
+    pub size: u32,
 }
 
-#[derive(Debug)]
-pub struct RawBlock {
-    pub open: usize,
-    pub items: Vec<RawItem>,
-    /// Index of the `}`; past the end of the tokens when it was added by the feeder.
-    pub close: usize,
+impl Post {
+    pub(crate) fn push(out: &mut Vec<Post>, l: usize, r: usize, block: Option<(usize, usize, usize)>) {
+        let (open, close, size) = match block {
+            Some((o, c, first)) => (o as u32, c as u32, (out.len() - first) as u32 + 1),
+            None => (NONE, NONE, 1),
+        };
+        out.push(Post {
+            l: l as u32,
+            r: r as u32,
+            open,
+            close,
+            size,
+        });
+    }
 }
 
-#[derive(Debug)]
-pub enum RawItem {
-    Stmt { head: Head, block: Option<RawBlock> },
-    Error,
+/// Blocks nest at most this deep. A deeper `{` and its `}` are dropped, with a diagnostic, so
+/// that what walks the tree recursively (building it, dropping it, the compiler) keeps to a
+/// bounded stack.
+pub const MAX_NESTING: usize = 128;
+
+/// The grammar's input, made on the fly from the tokens. It balances braces (an unmatched
+/// `}` is dropped and an unclosed `{` closed at the end, each with its diagnostic), merges a
+/// run of words into one terminal, ends each statement with `Nl`, and marks a `{` that
+/// follows no statement.
+struct Feeder<'a> {
+    tokens: &'a [XToken],
+    sources: &'a SourceMap,
+    diags: &'a mut Vec<Diag>,
+    i: usize,
+    queue: [(usize, Tok, usize); 3],
+    queued: usize,
+    head: usize,
+    in_run: bool,
+    can_attach: bool,
+    opens: Vec<usize>,
+    /// `{` dropped for nesting deeper than `MAX_NESTING`, still open.
+    excess: usize,
+    /// The first block whose `}` is indented unlike its opening line: when a `}` is missing,
+    /// usually the block that lacks it.
+    suspect: Option<(Span, Span)>,
+    /// Synthetic `}` still to produce at the end.
+    closing: Option<usize>,
 }
 
-/// Builds the grammar's input, balancing braces. Unmatched `}` are dropped and unclosed `{`
-/// closed at the end, each with its diagnostic.
-fn feed(tokens: &[XToken], sources: &SourceMap, diags: &mut Vec<Diag>) -> Vec<(usize, Tok, usize)> {
-    let mut out = Vec::with_capacity(tokens.len() + tokens.len() / 4);
-    let mut in_run = false;
-    let mut can_attach = false;
-    let mut opens: Vec<usize> = Vec::new();
-    // The first block whose `}` is indented unlike its opening line: when a `}` is missing,
-    // usually the block that lacks it.
-    let mut suspect: Option<(Span, Span)> = None;
-    for (i, t) in tokens.iter().enumerate() {
+impl Feeder<'_> {
+    fn push(&mut self, t: (usize, Tok, usize)) {
+        self.queue[self.queued] = t;
+        self.queued += 1;
+    }
+
+    fn end_run(&mut self, at: usize) {
+        if self.in_run {
+            self.push((at, Tok::Nl, at));
+            self.in_run = false;
+            self.can_attach = true;
+        }
+    }
+
+    fn step(&mut self) {
+        let tokens = self.tokens;
+        let i = self.i;
+        let t = &tokens[i];
         match t.kind {
-            XKind::Word | XKind::Quoted | XKind::Bad => {
-                out.push((i, if t.kind == XKind::Bad { Tok::Bad } else { Tok::Word }, i + 1));
-                in_run = true;
+            XKind::Word | XKind::Quoted => {
+                let mut j = i;
+                while j < tokens.len() && matches!(tokens[j].kind, XKind::Word | XKind::Quoted) {
+                    j += 1;
+                    if tokens[j - 1].line_end {
+                        break;
+                    }
+                }
+                self.push((i, Tok::Word, j));
+                self.in_run = true;
+                self.i = j;
+                if tokens[j - 1].line_end {
+                    self.end_run(j);
+                }
+                return;
             }
-            XKind::LineEnd => {
-                if in_run {
-                    out.push((i, Tok::Nl, i));
-                    in_run = false;
-                    can_attach = true;
+            XKind::Bad => {
+                self.push((i, Tok::Bad, i + 1));
+                self.in_run = true;
+                if t.line_end {
+                    self.end_run(i + 1);
                 }
             }
             XKind::LBrace => {
-                if in_run {
-                    out.push((i, Tok::Nl, i));
-                    in_run = false;
-                    can_attach = true;
+                self.end_run(i);
+                if self.opens.len() >= MAX_NESTING {
+                    if self.excess == 0 {
+                        self.diags.push(Diag::error(
+                            DiagKind::ExpansionLimit,
+                            t.span,
+                            format!(
+                                "blocks nest more than {MAX_NESTING} deep here; this `{{` and its `}}` are ignored"
+                            ),
+                        ));
+                    }
+                    self.excess += 1;
+                    self.can_attach = false;
+                } else {
+                    if !self.can_attach {
+                        self.push((i, Tok::Orphan, i));
+                        self.push((i, Tok::Nl, i));
+                    }
+                    self.push((i, Tok::LBrace, i + 1));
+                    self.opens.push(i);
+                    self.can_attach = false;
                 }
-                if !can_attach {
-                    out.push((i, Tok::Orphan, i));
-                    out.push((i, Tok::Nl, i));
-                }
-                out.push((i, Tok::LBrace, i + 1));
-                opens.push(i);
-                can_attach = false;
             }
             XKind::RBrace => {
-                if in_run {
-                    out.push((i, Tok::Nl, i));
-                    in_run = false;
-                }
-                can_attach = false;
-                if let Some(o) = opens.pop() {
-                    if suspect.is_none() && misindented(sources, tokens[o].span, t.span) {
-                        suspect = Some((tokens[o].span, t.span));
+                self.end_run(i);
+                self.can_attach = false;
+                if self.excess > 0 {
+                    self.excess -= 1;
+                } else if let Some(o) = self.opens.pop() {
+                    if self.suspect.is_none() && misindented(self.sources, tokens[o].span, t.span) {
+                        self.suspect = Some((tokens[o].span, t.span));
                     }
-                    out.push((i, Tok::RBrace, i + 1));
+                    self.push((i, Tok::RBrace, i + 1));
                 } else {
-                    diags.push(
+                    self.diags.push(
                         Diag::error(DiagKind::UnmatchedCloseBrace, t.span, "this `}` closes no block")
                             .help("remove it, or look above for a block that was closed too early"),
                     );
                 }
             }
         }
+        self.i = i + 1;
     }
-    if in_run {
-        out.push((tokens.len(), Tok::Nl, tokens.len()));
-    }
-    let n = opens.len();
-    for (k, &o) in opens.iter().enumerate().rev() {
-        let mut d = Diag::error(DiagKind::UnclosedBrace, tokens[o].span, "this `{` is never closed");
-        if let (0, Some((open, close))) = (k, suspect) {
-            d = d
-                .label(open, "perhaps this block is the one missing its `}`")
-                .label(close, "this `}` closes it, but is indented like an outer block");
+
+    /// At the end: the last statement's `Nl` and the unclosed blocks' diagnostics.
+    fn finish(&mut self) {
+        let n = self.tokens.len();
+        self.end_run(n);
+        let open = self.opens.len();
+        for (k, &o) in self.opens.iter().enumerate().rev() {
+            let mut d = Diag::error(DiagKind::UnclosedBrace, self.tokens[o].span, "this `{` is never closed");
+            if let (0, Some((open, close))) = (k, self.suspect) {
+                d = d
+                    .label(open, "perhaps this block is the one missing its `}`")
+                    .label(close, "this `}` closes it, but is indented like an outer block");
+            }
+            if k == 0 {
+                d = d.help(format!(
+                    "add the missing `}}`; keepalived reports {open} missing '}}' for this file and reads what follows as part of the block"
+                ));
+            }
+            self.diags.push(d);
         }
-        if k == 0 {
-            d = d.help(format!(
-                "add the missing `}}`; keepalived reports {n} missing '}}' for this file and reads what follows as part of the block"
-            ));
-        }
-        diags.push(d);
-        out.push((tokens.len() + k, Tok::RBrace, tokens.len() + k));
+        self.closing = Some(open);
     }
-    out
+}
+
+impl Iterator for Feeder<'_> {
+    type Item = Result<(usize, Tok, usize), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.head < self.queued {
+                self.head += 1;
+                return Some(Ok(self.queue[self.head - 1]));
+            }
+            self.head = 0;
+            self.queued = 0;
+            if self.i < self.tokens.len() {
+                self.step();
+                continue;
+            }
+            match self.closing {
+                None => self.finish(),
+                Some(0) => return None,
+                Some(k) => {
+                    // Synthetic closes sit past the end of the tokens.
+                    let at = self.tokens.len() + k - 1;
+                    self.closing = Some(k - 1);
+                    self.push((at, Tok::RBrace, at));
+                }
+            }
+        }
+    }
 }
 
 /// The leading white space of the line holding `span`, if `span` is the line's first token.
 fn line_indent(sources: &SourceMap, span: Span, first: bool) -> Option<&str> {
-    let text = &sources.get(span.file).text;
+    let file = sources.get(span.file);
+    let text = &file.text;
     let start = span.start as usize;
-    let line_start = text.get(..start)?.rfind('\n').map_or(0, |p| p + 1);
-    let indent = &text[line_start..start];
+    // Found by the line index: scanning back would make a long line's braces quadratic.
+    let starts = file.line_starts();
+    let line_start = starts[starts.partition_point(|&s| s as usize <= start).max(1) - 1] as usize;
+    let indent = text.get(line_start..start)?;
     if !indent.bytes().all(|c| c == b' ' || c == b'\t') {
         if first {
             return None;
@@ -154,12 +252,29 @@ fn misindented(sources: &SourceMap, open: Span, close: Span) -> bool {
 }
 
 /// Parses the preprocessor's tokens into a tree. Never fails: problems become diagnostics.
-pub fn parse_tokens(mut tokens: Vec<XToken>, sources: &SourceMap, diags: &mut Vec<Diag>) -> Tree {
-    let stream = feed(&tokens, sources, diags);
+pub fn parse_tokens(tokens: Vec<XToken>, texts: Vec<Box<str>>, sources: &SourceMap, diags: &mut Vec<Diag>) -> Tree {
     let mut errors = Vec::new();
     let parser = grammar::FileParser::new();
-    let items = match parser.parse(&mut errors, stream.into_iter().map(Ok::<_, ()>)) {
-        Ok(items) => items,
+    let mut feeder = Feeder {
+        tokens: &tokens,
+        sources,
+        diags,
+        i: 0,
+        queue: [(0, Tok::Nl, 0); 3],
+        queued: 0,
+        head: 0,
+        in_run: false,
+        can_attach: false,
+        opens: Vec::new(),
+        excess: 0,
+        suspect: None,
+        closing: None,
+    };
+    let mut post = Vec::with_capacity(tokens.len() / 2);
+    let result = parser.parse(&mut errors, &mut post, &mut feeder);
+    let diags = feeder.diags;
+    match result {
+        Ok(()) => {}
         Err(e) => {
             // The feeder makes this unreachable; never panic if it is reached all the same.
             let span = tokens
@@ -171,9 +286,9 @@ pub fn parse_tokens(mut tokens: Vec<XToken>, sources: &SourceMap, diags: &mut Ve
                 span,
                 format!("the parser gave up: {e:?}"),
             ));
-            Vec::new()
+            post.clear();
         }
-    };
+    }
     for e in errors {
         let loc = match &e.error {
             lalrpop_util::ParseError::UnrecognizedToken { token: (l, _, _), .. } => Some(*l),
@@ -191,67 +306,71 @@ pub fn parse_tokens(mut tokens: Vec<XToken>, sources: &SourceMap, diags: &mut Ve
             }
         }
     }
-    let mut b = Builder {
-        tokens: &mut tokens,
-        diags,
-    };
-    Tree { nodes: b.items(items) }
+    let nodes = preorder(&post, &tokens, diags);
+    drop(post);
+    Tree {
+        tokens,
+        texts,
+        files: sources.files().map(|(_, f)| f.text.clone()).collect(),
+        nodes,
+    }
 }
 
-struct Builder<'a> {
-    tokens: &'a mut [XToken],
-    diags: &'a mut Vec<Diag>,
-}
-
-impl Builder<'_> {
-    fn items(&mut self, items: Vec<RawItem>) -> Vec<Node> {
-        let mut out = Vec::with_capacity(items.len());
-        for it in items {
-            if let RawItem::Stmt { head, block } = it {
-                out.push(self.node(head, block));
+/// Lays the postorder statements out in preorder. A subtree of postorder ends at its root;
+/// walking back by subtree sizes finds the siblings of a level. One scratch stack serves
+/// every level.
+fn preorder(post: &[Post], tokens: &[XToken], diags: &mut Vec<Diag>) -> Vec<NodeData> {
+    let n = tokens.len() as u32;
+    let mut nodes = Vec::with_capacity(post.len());
+    let mut stack: Vec<u32> = Vec::new();
+    // Pushes the roots of `post[start..end]` on the stack, last first, so that popping
+    // yields them in document order.
+    fn roots(post: &[Post], start: usize, end: usize, stack: &mut Vec<u32>) -> usize {
+        let mut at = end;
+        let mut count = 0;
+        while at > start {
+            let root = at - 1;
+            stack.push(root as u32);
+            count += 1;
+            at = root + 1 - (post[root].size as usize).clamp(1, root + 1 - start);
+        }
+        count
+    }
+    // Each frame: how many roots of this level remain on the stack, and the node whose
+    // subtree the level fills (to set its `next`).
+    let mut frames: Vec<(usize, Option<usize>)> = vec![(roots(post, 0, post.len(), &mut stack), None)];
+    while let Some(frame) = frames.last_mut() {
+        if frame.0 == 0 {
+            let (_, parent) = frames.pop().expect("frame");
+            if let Some(p) = parent {
+                let len = nodes.len() as u32;
+                let d: &mut NodeData = &mut nodes[p];
+                d.next = len;
             }
+            continue;
         }
-        out
-    }
-
-    fn node(&mut self, head: Head, block: Option<RawBlock>) -> Node {
-        let words: Vec<Word> = match head {
-            Head::Words(l, r) => self.tokens[l..r]
-                .iter_mut()
-                .map(|t| Word {
-                    text: std::mem::take(&mut t.text),
-                    quoted: t.kind == XKind::Quoted,
-                    span: t.span,
-                    exp: t.exp,
-                })
-                .collect(),
-            Head::Orphan(l) => {
-                self.diags.push(
-                    Diag::error(DiagKind::BlockWithoutKeyword, self.tokens[l].span, "this block follows no keyword")
-                        .help("keepalived ignores this `{` and reads the lines inside as part of the enclosing block, and its `}` ends that block"),
-                );
-                Vec::new()
-            }
-        };
-        let block = block.map(|b| self.block(b));
-        let first = words.first().map(|w| w.span).or(block.as_ref().map(|b| b.open));
-        let mut span = first.unwrap_or(Span::new(crate::FileId(0), 0, 0));
-        if let Some(w) = words.last() {
-            span = span.to(w.span);
+        frame.0 -= 1;
+        let root = stack.pop().expect("root") as usize;
+        let p = post[root];
+        if p.l == p.r && p.open != NONE && p.l == p.open {
+            diags.push(
+                Diag::error(DiagKind::BlockWithoutKeyword, tokens[p.open as usize].span, "this block follows no keyword")
+                    .help("keepalived ignores this `{` and reads the lines inside as part of the enclosing block, and its `}` ends that block"),
+            );
         }
-        if let Some(b) = &block {
-            span = span.to(b.close.unwrap_or(b.open));
-        }
-        Node { words, block, span }
-    }
-
-    fn block(&mut self, b: RawBlock) -> Block {
-        let open = self.tokens[b.open].span;
-        let close = self.tokens.get(b.close).map(|t| t.span);
-        Block {
-            open,
-            close,
-            nodes: self.items(b.items),
+        let id = nodes.len();
+        nodes.push(NodeData {
+            first: p.l,
+            end: p.r,
+            open: p.open,
+            close: if p.close < n { p.close } else { NONE },
+            next: id as u32 + 1,
+        });
+        if p.open != NONE {
+            let start = root + 1 - p.size as usize;
+            let count = roots(post, start, root, &mut stack);
+            frames.push((count, Some(id)));
         }
     }
+    nodes
 }

@@ -46,7 +46,7 @@ impl Default for Limits {
             expansion_depth: 64,
             line_bytes: 1 << 20,
             generated_lines: 1_000_000,
-            tokens: 50_000_000,
+            tokens: 10_000_000,
         }
     }
 }
@@ -70,20 +70,28 @@ pub enum XKind {
     RBrace,
     /// Bytes that cannot be part of a config.
     Bad,
-    /// The end of a logical line.
-    LineEnd,
 }
 
-/// A token of the expanded view.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A token of the expanded view. Its text is the source under its span (without the quotes
+/// of a quoted string) unless a substitution or an escape changed it; then it is kept in
+/// [`Expanded::texts`]. 24 bytes, no allocation of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct XToken {
-    pub kind: XKind,
-    /// The value: quotes removed, `\#` unescaped, references substituted.
-    pub text: Box<str>,
     /// Where the token's text is written.
     pub span: Span,
+    exp: u32,
+    /// Index into the texts, or `tree::NONE` when the text is the source's.
+    pub(crate) text: u32,
+    pub kind: XKind,
+    /// The last token of its logical line.
+    pub line_end: bool,
+}
+
+impl XToken {
     /// The expansion (include, definition, generator) it came through.
-    pub exp: Option<ExpId>,
+    pub fn exp(&self) -> Option<ExpId> {
+        (self.exp != crate::tree::NONE).then_some(ExpId(self.exp))
+    }
 }
 
 /// The result of preprocessing: every file read, the expansion chains and the tokens.
@@ -92,6 +100,8 @@ pub struct Expanded {
     pub sources: SourceMap,
     pub expansions: Vec<Expansion>,
     pub tokens: Vec<XToken>,
+    /// The texts of tokens whose text is not the source's.
+    pub texts: Vec<Box<str>>,
     pub diags: Vec<Diag>,
 }
 
@@ -127,17 +137,23 @@ pub fn expand_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSyst
         reported: HashSet::new(),
         stopped: false,
         lex_buf: Vec::new(),
+        work: 0,
+        line_work: 0,
+        line_over: false,
     };
     let (text, bad_utf8) = decode(bytes);
     let id = pre.x.sources.add(path.to_path_buf(), text);
     if let Some(at) = bad_utf8 {
         pre.x.diags.push(Diag::error(
             DiagKind::InvalidUtf8,
-            Span::new(id, at, at + 1),
+            Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
             "this file is not valid UTF-8; the bad bytes were read as U+FFFD",
         ));
     }
     pre.stack.push((fs.canonical(path), None));
+    // About one token per ten bytes in real configs: reserving avoids the doubling that would
+    // otherwise leave up to half of the largest vector unused.
+    pre.x.tokens.reserve(bytes.len() / 9 + 16);
     pre.run_file(id, None);
     pre.x
 }
@@ -197,8 +213,25 @@ pub fn include_directive(text: &str) -> Option<(Option<char>, usize)> {
     Some((letter, text.len() - pat.len()))
 }
 
-/// csh-style `{a,b}` expansion, as libc `glob()` does with `GLOB_BRACE`.
+/// The longest path there is (`PATH_MAX`): a longer include pattern is not brace-expanded.
+const PATH_MAX: usize = 4096;
+
+/// csh-style `{a,b}` expansion, as libc `glob()` does with `GLOB_BRACE`; at most `limit`
+/// patterns.
 pub fn brace_expand(pattern: &str, limit: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    brace_expand_into(pattern, limit, &mut out);
+    out
+}
+
+fn brace_expand_into(pattern: &str, limit: usize, out: &mut Vec<String>) {
+    if out.len() >= limit {
+        return;
+    }
+    if pattern.len() > PATH_MAX {
+        out.push(pattern.to_string());
+        return;
+    }
     let b = pattern.as_bytes();
     let mut depth = 0usize;
     let mut open = None;
@@ -219,23 +252,20 @@ pub fn brace_expand(pattern: &str, limit: usize) -> Vec<String> {
                     if alts.len() < 2 {
                         continue;
                     }
-                    let mut out = Vec::new();
                     for alt in alts {
-                        let joined = format!("{}{}{}", &pattern[..o], alt, &pattern[i + 1..]);
-                        for e in brace_expand(&joined, limit) {
-                            if out.len() >= limit {
-                                return out;
-                            }
-                            out.push(e);
+                        if out.len() >= limit {
+                            return;
                         }
+                        let joined = format!("{}{}{}", &pattern[..o], alt, &pattern[i + 1..]);
+                        brace_expand_into(&joined, limit, out);
                     }
-                    return out;
+                    return;
                 }
             }
             _ => {}
         }
     }
-    vec![pattern.to_string()]
+    out.push(pattern.to_string());
 }
 
 /// Splits at `sep` outside `{...}`.
@@ -289,6 +319,12 @@ struct Pre<'a> {
     /// Set when a global limit was hit: stop producing output.
     stopped: bool,
     lex_buf: Vec<LexTok>,
+    /// Bytes that expansion produced, for all lines (against `Limits::total_bytes`) and for the
+    /// line being substituted (against `Limits::line_bytes`); `line_over` once the line's are
+    /// exceeded, which stops its substitution.
+    work: usize,
+    line_work: usize,
+    line_over: bool,
 }
 
 impl Pre<'_> {
@@ -298,6 +334,24 @@ impl Pre<'_> {
         }
     }
 
+    /// Whether the text at hand came, directly or not, through the value of `$name` (a line
+    /// that a definition produced, such as a generator's row, referring to that definition).
+    fn expanding(&self, mut exp: Option<ExpId>, name: &str) -> bool {
+        let mut guard = 0;
+        while let Some(id) = exp {
+            let e = &self.x.expansions[id.0 as usize];
+            if matches!(&e.kind, ExpansionKind::Definition { name: n, .. } if n == name) {
+                return true;
+            }
+            exp = e.parent;
+            guard += 1;
+            if guard > 1000 {
+                break;
+            }
+        }
+        false
+    }
+
     fn push_exp(&mut self, kind: ExpansionKind, site: Span, parent: Option<ExpId>) -> ExpId {
         self.x.expansions.push(Expansion { kind, site, parent });
         ExpId(self.x.expansions.len() as u32 - 1)
@@ -305,6 +359,46 @@ impl Pre<'_> {
 
     fn limit(&mut self, span: Span, what: String) {
         self.diag(Diag::error(DiagKind::ExpansionLimit, span, what));
+    }
+
+    /// Counts `n` bytes that expansion produces (or copies) against `Limits::total_bytes`.
+    /// Past it, reports at `site` and stops reading; false then.
+    fn charge_total(&mut self, n: usize, site: Span) -> bool {
+        self.work = self.work.saturating_add(n);
+        if self.work > self.opts.limits.total_bytes && !self.stopped {
+            self.limit(
+                site,
+                format!(
+                    "expansions add up to more than {} bytes; reading stopped here",
+                    self.opts.limits.total_bytes
+                ),
+            );
+            self.stopped = true;
+        }
+        !self.stopped
+    }
+
+    /// Counts `n` bytes that substitution produces for the line at hand, against
+    /// `Limits::line_bytes` and `Limits::total_bytes`. Past either, reports at `site` once
+    /// and returns false: the line's substitution stops.
+    fn charge(&mut self, n: usize, site: Span) -> bool {
+        if self.line_over {
+            return false;
+        }
+        self.line_work = self.line_work.saturating_add(n);
+        if !self.charge_total(n, site) {
+            self.line_over = true;
+        } else if self.line_work > self.opts.limits.line_bytes {
+            self.limit(
+                site,
+                format!(
+                    "substitution makes this line longer than {} bytes",
+                    self.opts.limits.line_bytes
+                ),
+            );
+            self.line_over = true;
+        }
+        !self.line_over
     }
 
     fn run_file(&mut self, file: FileId, via: Option<ExpId>) {
@@ -319,6 +413,9 @@ impl Pre<'_> {
             if let Some(p) = &mut pending {
                 let d = decomment(raw, line_span, via);
                 if d.text.is_empty() {
+                    // A blank or comment-only line ends the definition (as in keepalived).
+                    let p = pending.take().expect("pending definition");
+                    self.finish_def(p);
                     continue;
                 }
                 if let Some(body) = d.text.strip_suffix('\\') {
@@ -374,7 +471,18 @@ impl Pre<'_> {
             buf.clear();
             lex_line(raw, true, &mut buf);
             let map = |r: std::ops::Range<usize>| (Span::new(file, base + r.start, base + r.end), via);
-            emit(raw, true, &buf, &map, &mut self.x.tokens, &mut self.x.diags);
+            let max = self.opts.limits.tokens;
+            emit(
+                raw,
+                true,
+                &buf,
+                &map,
+                max,
+                &self.x.sources,
+                &mut self.x.tokens,
+                &mut self.x.texts,
+                &mut self.x.diags,
+            );
             self.lex_buf = buf;
             self.check_tokens();
             return;
@@ -518,7 +626,7 @@ impl Pre<'_> {
             let (ns, ex) = self.substitute(&s, file, via, &mut names);
             s = ns.trimmed();
             extra = ex;
-            if s.text.starts_with('@') {
+            if s.text.starts_with('@') || s.text.starts_with("~SEQ") || s.text.starts_with("~LST") {
                 self.logical(s, file, via, depth + 1, pending);
                 for e in extra {
                     self.logical(e, file, via, depth + 1, pending);
@@ -536,7 +644,18 @@ impl Pre<'_> {
             lex_line(&s.text, false, &mut buf);
             let exps = &self.x.expansions;
             let map = |r: std::ops::Range<usize>| s.span_of(r, via, exps);
-            emit(&s.text, false, &buf, &map, &mut self.x.tokens, &mut self.x.diags);
+            let max = self.opts.limits.tokens;
+            emit(
+                &s.text,
+                false,
+                &buf,
+                &map,
+                max,
+                &self.x.sources,
+                &mut self.x.tokens,
+                &mut self.x.texts,
+                &mut self.x.diags,
+            );
             self.lex_buf = buf;
             self.check_tokens();
         }
@@ -589,12 +708,21 @@ impl Pre<'_> {
         via: Option<ExpId>,
         names: &mut Vec<String>,
     ) -> (SegText, Vec<SegText>) {
+        // `s` is the line itself (its text is counted as input) or, nested, a definition's
+        // value (its text counts against the line's substitution budget).
+        let nested = !names.is_empty();
+        if !nested {
+            self.line_work = 0;
+            self.line_over = false;
+        }
         let b = s.text.as_bytes();
         let n = b.len();
         let mut out = SegText::default();
         let mut extra = Vec::new();
         let mut copied = 0;
         let mut in_quote = false;
+        // The first `}` at or after some position, found once for all the `${` before it.
+        let mut next_close: Option<Option<usize>> = None;
         let mut i = 0;
         while i < n {
             let c = b[i];
@@ -607,18 +735,27 @@ impl Pre<'_> {
             }
             // Parse a reference at i.
             let (name, params, end): (&str, Vec<&str>, usize) = if b.get(i + 1) == Some(&b'{') {
-                let Some(close) = b[i + 2..].iter().position(|&c| c == b'}') else {
+                let close = match next_close {
+                    Some(Some(c)) if c >= i + 2 => Some(c),
+                    Some(None) => None,
+                    _ => {
+                        let c = b[i + 2..].iter().position(|&c| c == b'}').map(|p| i + 2 + p);
+                        next_close = Some(c);
+                        c
+                    }
+                };
+                let Some(close) = close else {
                     i += 1;
                     continue;
                 };
-                let inner = &s.text[i + 2..i + 2 + close];
+                let inner = &s.text[i + 2..close];
                 let nl = ident_len(inner.as_bytes());
                 let rest = &inner[nl..];
                 if nl == 0 || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
                     i += 1;
                     continue;
                 }
-                (&inner[..nl], rest.split_whitespace().collect(), i + 3 + close)
+                (&inner[..nl], rest.split_whitespace().collect(), close + 1)
             } else {
                 let nl = ident_len(&b[i + 1..]);
                 let end = i + 1 + nl;
@@ -634,7 +771,10 @@ impl Pre<'_> {
                             Diag::warning(
                                 DiagKind::UnsubstitutedReference,
                                 site,
-                                format!("`${name}` is not replaced here, because `{}` follows it", &s.text[end..end + 1]),
+                                format!(
+                                    "`${name}` is not replaced here, because `{}` follows it",
+                                    s.text[end..].chars().next().unwrap_or(' ')
+                                ),
                             )
                             .help(format!(
                                 "keepalived replaces `$NAME` only before a space, a tab, `,`, `)` or the end of the line; write `${{{name}}}`"
@@ -649,17 +789,18 @@ impl Pre<'_> {
             let name = name.to_string();
             let (site, site_exp) = s.span_of(i..end, via, &self.x.expansions);
             let parent = s.exp_at(i);
-            let value: Option<Vec<SegText>> = if let Some(def) = self.defs.get(&name).cloned() {
+            let value: Option<Vec<SegText>> = if self.defs.contains_key(&name) {
                 if !params.is_empty() {
                     self.diag(Diag::warning(DiagKind::BadDefinitionArguments, site, format!("`{name}` is your own definition and takes no parameters; keepalived leaves this reference in the text")));
                     None
-                } else if names.contains(&name) {
+                } else if names.contains(&name) || self.expanding(parent, &name) {
                     self.diag(
                         Diag::error(DiagKind::DefinitionLoop, site, format!("`${name}` refers to itself"))
                             .help("a definition may not use itself, directly or through other definitions"),
                     );
                     None
                 } else {
+                    let def = self.defs[&name].clone();
                     let exp = self.push_exp(
                         ExpansionKind::Definition {
                             name: name.clone(),
@@ -711,10 +852,19 @@ impl Pre<'_> {
                 i = end;
                 continue;
             };
-            out.push_from(s, copied..i);
             let mut lines = lines.into_iter();
             let first = lines.next().unwrap_or_default();
             let rest: Vec<SegText> = lines.collect();
+            // Charged: the record of the expansion; a value's text before the reference and the
+            // reference itself; the lines after the first of the value (copied, used or not).
+            let cost = std::mem::size_of::<Expansion>()
+                + name.len()
+                + if nested { end - copied } else { 0 }
+                + rest.iter().map(|l| l.text.len()).sum::<usize>();
+            if !self.charge(cost, site) {
+                return (out, Vec::new());
+            }
+            out.push_from(s, copied..i);
             if !rest.is_empty() && !s.text[end..].trim().is_empty() {
                 self.diag(
                     Diag::error(
@@ -725,32 +875,60 @@ impl Pre<'_> {
                     .help("keepalived only expands a multi-line definition at the end of a line"),
                 );
             } else {
+                // Read as lines of their own, they count as generated lines.
+                self.generated += rest.len();
+                if self.generated > self.opts.limits.generated_lines {
+                    self.limit(
+                        site,
+                        format!(
+                            "definitions and generators produced more than {} lines; reading stopped here",
+                            self.opts.limits.generated_lines
+                        ),
+                    );
+                    self.stopped = true;
+                    self.line_over = true;
+                    return (out, Vec::new());
+                }
                 extra.extend(rest);
             }
-            names.push(name);
-            let (first, more) = if first.text.contains('$') {
-                self.substitute(&first, file, via, names)
-            } else {
-                (first, Vec::new())
-            };
-            names.pop();
+            // A value that starts with `~` is a generator line: its `$var` are the generator's.
             let tilde = first.text.trim_start().starts_with('~');
+            let (first, more) = if first.text.contains('$') && !tilde {
+                if names.len() >= self.opts.limits.expansion_depth {
+                    self.limit(
+                        site,
+                        format!(
+                            "definitions nest more than {} deep here",
+                            self.opts.limits.expansion_depth
+                        ),
+                    );
+                    self.line_over = true;
+                    return (out, Vec::new());
+                }
+                names.push(name);
+                let r = self.substitute(&first, file, via, names);
+                names.pop();
+                r
+            } else if self.charge(first.text.len(), site) {
+                (first, Vec::new())
+            } else {
+                return (out, Vec::new());
+            };
+            if self.line_over {
+                return (out, Vec::new());
+            }
             out.push_all(&first);
             extra.splice(0..0, more);
             copied = end;
             i = end;
-            if out.text.len() > self.opts.limits.line_bytes {
-                self.limit(
-                    site,
-                    format!(
-                        "substitution makes this line longer than {} bytes",
-                        self.opts.limits.line_bytes
-                    ),
-                );
-                return (out, Vec::new());
-            }
             if tilde {
                 break;
+            }
+        }
+        if nested && n > copied {
+            let site = s.span_of(copied..n, via, &self.x.expansions).0;
+            if !self.charge(n - copied, site) {
+                return (out, Vec::new());
             }
         }
         out.push_from(s, copied..n);
@@ -773,7 +951,11 @@ impl Pre<'_> {
         } else if t.starts_with("~LST(") {
             ("LST", 5)
         } else {
-            let span = s.span_of(0..t.len().min(5), via, &self.x.expansions).0;
+            let mut e = t.len().min(5);
+            while !t.is_char_boundary(e) {
+                e += 1;
+            }
+            let span = s.span_of(0..e, via, &self.x.expansions).0;
             self.diag(Diag::error(
                 DiagKind::BadGenerator,
                 span,
@@ -843,7 +1025,8 @@ impl Pre<'_> {
                 }
             }
             let (start, step, end) = match nums.as_slice() {
-                [end] => (if *end >= 1 { 1 } else { -1 }, if *end >= 1 { 1 } else { -1 }, *end),
+                // keepalived 2.2.7: `~SEQ(v,0)` gives 1, 0 and `~SEQ(v,-2)` gives -1, -2.
+                [end] => (if *end >= 0 { 1 } else { -1 }, if *end >= 1 { 1 } else { -1 }, *end),
                 [start, end] => (*start, if end >= start { 1 } else { -1 }, *end),
                 [start, step, end] => (*start, *step, *end),
                 _ => unreachable!("checked length"),
@@ -884,6 +1067,10 @@ impl Pre<'_> {
                     ),
                 );
                 self.stopped = true;
+                return;
+            }
+            // Each row records its expansion and copies the rest of the line.
+            if !self.charge_total(std::mem::size_of::<Expansion>() + rest.text.len(), site) {
                 return;
             }
             let value = row.join(",");
@@ -955,9 +1142,14 @@ impl Pre<'_> {
             };
             if matches.is_empty() {
                 let what = if wildcard { "matches no file" } else { "does not exist" };
+                // What keepalived 2.2.7 fails on: `includem`, `includew` and `includea` whenever
+                // nothing matches, `includeb` when a `{a,b}` alternative matches nothing;
+                // `include` and `includer` go on without the file.
+                let fatal = matches!(letter, Some('m' | 'w' | 'a')) || (letter == Some('b') && pattern.contains('{'));
+                let sev = if fatal { Severity::Error } else { Severity::Warning };
                 let mut d = Diag::new(DiagKind::IncludeNotFound, sev, site, format!("`{full_s}` {what}"));
-                if !strict {
-                    d = d.help("keepalived's plain `include` skips a missing file without an error; check the path (it is relative to the including file's folder)");
+                if !fatal {
+                    d = d.help("keepalived skips a missing file here without an error; check the path (it is relative to the including file's folder)");
                 }
                 self.diag(d);
                 continue;
@@ -1039,7 +1231,7 @@ impl Pre<'_> {
                 if let Some(at) = bad {
                     self.diag(Diag::error(
                         DiagKind::InvalidUtf8,
-                        Span::new(id, at, at + 1),
+                        Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
                         "this file is not valid UTF-8; the bad bytes were read as U+FFFD",
                     ));
                 }
@@ -1085,16 +1277,23 @@ fn decomment(raw: &str, span: Span, via: Option<ExpId>) -> SegText {
 }
 
 /// Turns lexed tokens into expanded tokens, reporting lexical errors.
+#[allow(clippy::too_many_arguments)]
 fn emit(
     line: &str,
     comments: bool,
     toks: &[LexTok],
     map: &dyn Fn(std::ops::Range<usize>) -> (Span, Option<ExpId>),
+    max: usize,
+    sources: &SourceMap,
     out: &mut Vec<XToken>,
+    texts: &mut Vec<Box<str>>,
     diags: &mut Vec<Diag>,
 ) {
-    let mut last = None;
+    let before = out.len();
     for t in toks {
+        if out.len() > max {
+            break;
+        }
         let kind = match t.kind {
             LexKind::Ws | LexKind::Comment => continue,
             LexKind::Word => XKind::Word,
@@ -1116,23 +1315,28 @@ fn emit(
             )),
             _ => {}
         }
+        let raw = &line[t.range()];
+        let value = t.value(line, comments);
+        let verbatim = matches!(value, std::borrow::Cow::Borrowed(_))
+            && (span.file.0 as usize) < sources.len()
+            && sources.slice(span) == raw;
+        let text = if verbatim {
+            crate::tree::NONE
+        } else {
+            texts.push(value.into());
+            texts.len() as u32 - 1
+        };
         out.push(XToken {
-            kind,
-            text: t.value(line, comments).into(),
             span,
-            exp,
+            exp: exp.map_or(crate::tree::NONE, |e| e.0),
+            text,
+            kind,
+            line_end: false,
         });
-        last = Some(span);
     }
-    if let Some(span) = last {
-        out.push(XToken {
-            kind: XKind::LineEnd,
-            text: "".into(),
-            span: Span {
-                start: span.end,
-                ..span
-            },
-            exp: None,
-        });
+    if out.len() > before {
+        if let Some(last) = out.last_mut() {
+            last.line_end = true;
+        }
     }
 }

@@ -130,8 +130,9 @@ impl SegText {
     }
 
     /// Where `range` of the text came from, and the expansion it came through. A range made
-    /// of pieces from different places is lifted to the sites, in the line being processed
-    /// (whose expansion is `base`), that produced them.
+    /// of pieces from different places is lifted to the sites that produced them, in the text
+    /// of the nearest expansion both ends came through (at worst the line being processed,
+    /// whose expansion is `base`).
     pub fn span_of(&self, range: Range<usize>, base: Option<ExpId>, exps: &[Expansion]) -> (Span, Option<ExpId>) {
         if self.segs.is_empty() {
             return (Span::new(crate::span::FileId(0), 0, 0), base);
@@ -159,9 +160,25 @@ impl SegText {
                 sa.exp,
             );
         }
+        // The nearest expansion both ends came through (at worst the line's own, `base`):
+        // the pieces are lifted to their sites in its text.
+        let ancestors = |mut exp: Option<ExpId>| {
+            let mut out = vec![exp];
+            while exp != base && out.len() < 1000 {
+                let Some(id) = exp else { break };
+                exp = exps[id.0 as usize].parent;
+                out.push(exp);
+            }
+            out
+        };
+        let from_a = ancestors(sa.exp);
+        let common = ancestors(sb.exp)
+            .into_iter()
+            .find(|e| from_a.contains(e))
+            .unwrap_or(base);
         let lift = |mut span: Span, mut exp: Option<ExpId>| {
             let mut guard = 0;
-            while exp != base && guard < 1000 {
+            while exp != common && guard < 1000 {
                 match exp {
                     Some(id) => {
                         let e = &exps[id.0 as usize];
@@ -190,7 +207,7 @@ impl SegText {
             },
             sb.exp,
         );
-        (a.to(b), base)
+        (a.to(b), common)
     }
 }
 

@@ -1,7 +1,7 @@
 //! keepalived-lsp: the language server. Its features arrive with the LSP issue; for now it
 //! exposes the front end's document symbols, the first thing the server will serve.
 
-use vigil_grammar::{parse_text, Node};
+use vigil_grammar::{parse_text, Children};
 
 /// A flat outline entry: the block keyword, its name argument and its nesting depth.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,23 +13,23 @@ pub struct Symbol {
 
 /// The outline of a document: every statement that opens a block.
 pub fn outline(text: &str) -> Vec<Symbol> {
-    fn walk(nodes: &[Node], depth: usize, out: &mut Vec<Symbol>) {
+    fn walk(nodes: Children<'_>, depth: usize, out: &mut Vec<Symbol>) {
         for n in nodes {
-            if let Some(b) = &n.block {
-                if let Some(kw) = n.words.first() {
+            if let Some(b) = n.block() {
+                if let Some(kw) = n.keyword() {
                     out.push(Symbol {
-                        keyword: kw.text.to_string(),
-                        name: n.words.get(1).map(|w| w.text.to_string()),
+                        keyword: kw.to_string(),
+                        name: n.words().get(1).map(|w| w.text().to_string()),
                         depth,
                     });
                 }
-                walk(&b.nodes, depth + 1, out);
+                walk(b.nodes(), depth + 1, out);
             }
         }
     }
     let parsed = parse_text("buffer.conf", text);
     let mut out = Vec::new();
-    walk(&parsed.tree.nodes, 0, &mut out);
+    walk(parsed.tree.nodes(), 0, &mut out);
     out
 }
 

@@ -1,10 +1,11 @@
 //! KA0103 deprecated-keyword: an old spelling that keepalived still accepts.
 
 use super::Ctx;
+use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::Keyword;
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0103",
@@ -16,10 +17,10 @@ pub static CHECK: Check = Check {
     fix: "Write the replacement the diagnostic names.",
 };
 
-pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, word: &Word) {
+pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, word: Word<'_>) {
     if let Some(r) = k.replaced_by {
         ctx.out.push(
-            Diagnostic::new(&CHECK, word.span, format!("`{}` is deprecated", k.name))
+            Diagnostic::new(&CHECK, word.span(), format!("`{}` is deprecated", k.name))
                 .help(format!("write `{r}` instead")),
         );
     }

@@ -4,7 +4,7 @@ use super::{words_span, Ctx};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Keyword};
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::{Severity, Words};
 
 pub static CHECK: Check = Check {
     code: "KA0106",
@@ -16,14 +16,14 @@ pub static CHECK: Check = Check {
     fix: "Put each statement on a line of its own, or remove the extra words.",
 };
 
-pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, extra: &[Word]) {
-    let text = extra.iter().map(|w| &*w.text).collect::<Vec<_>>().join(" ");
+pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, extra: Words<'_>) {
+    let text = extra.joined();
     let mut d = Diagnostic::new(
         &CHECK,
         words_span(extra),
         format!("keepalived ignores `{text}` after `{}`", k.name),
     );
-    d = if !schema::paths_of(&extra[0].text).is_empty() {
+    d = if !schema::paths_of(extra.first().map_or("", |w| w.text())).is_empty() {
         d.help(format!("one statement a line: put `{text}` on a line of its own"))
     } else {
         d.help(format!("`{}` takes {}", k.name, super::invalid_value::usage(k)))

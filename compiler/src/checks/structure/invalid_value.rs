@@ -2,11 +2,12 @@
 //! words.
 
 use super::Ctx;
+use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{Keyword, Ty};
 use std::net::IpAddr;
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0107",
@@ -218,10 +219,10 @@ pub fn validate(ty: &Ty, text: &str) -> Result<(), String> {
     }
 }
 
-pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, ty: &Ty, word: &Word) {
-    if let Err(why) = validate(ty, &word.text) {
+pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, ty: &Ty, word: Word<'_>) {
+    if let Err(why) = validate(ty, word.text()) {
         ctx.out.push(
-            Diagnostic::new(&CHECK, word.span, format!("invalid value for `{}`: {why}", k.name))
+            Diagnostic::new(&CHECK, word.span(), format!("invalid value for `{}`: {why}", k.name))
                 .help(format!("write `{}`", usage(k))),
         );
     }

@@ -1,10 +1,11 @@
 //! KA0104 keyword-too-new: a keyword newer than the keepalived named by `--target-version`.
 
 use super::Ctx;
+use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::Keyword;
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0104",
@@ -16,13 +17,13 @@ pub static CHECK: Check = Check {
     fix: "Upgrade keepalived on the nodes, or do without the keyword for this target.",
 };
 
-pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, word: &Word) {
+pub fn check(ctx: &mut Ctx<'_>, k: &'static Keyword, word: Word<'_>) {
     if let (Some(target), Some(since)) = (ctx.target, k.since) {
         if since > target {
             ctx.out.push(
                 Diagnostic::new(
                     &CHECK,
-                    word.span,
+                    word.span(),
                     format!("`{}` needs keepalived {since} or later", k.name),
                 )
                 .help(format!(

@@ -1,9 +1,10 @@
 //! KA0102 misplaced-keyword: a keyword of keepalived written in a block it does not belong to.
 
 use super::Ctx;
+use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0102",
@@ -22,7 +23,7 @@ fn block_of(path: &str) -> String {
     }
 }
 
-pub fn report(ctx: &mut Ctx<'_>, word: &Word, block: &str, elsewhere: &[String]) {
+pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, block: &str, elsewhere: &[String]) {
     let mut places: Vec<String> = elsewhere.iter().map(|p| block_of(p)).collect();
     places.dedup();
     let shown = places.iter().take(4).cloned().collect::<Vec<_>>().join(", ");
@@ -32,8 +33,12 @@ pub fn report(ctx: &mut Ctx<'_>, word: &Word, block: &str, elsewhere: &[String])
         format!("`{block}`")
     };
     ctx.out.push(
-        Diagnostic::new(&CHECK, word.span, format!("`{}` does not belong in {here}", word.text))
-            .help(format!("`{}` belongs in {shown}", word.text)),
+        Diagnostic::new(
+            &CHECK,
+            word.span(),
+            format!("`{}` does not belong in {here}", word.text()),
+        )
+        .help(format!("`{}` belongs in {shown}", word.text())),
     );
 }
 

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::Keyword;
-use vigil_grammar::{Node, Severity};
+use vigil_grammar::{NodeRef, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0105",
@@ -16,8 +16,8 @@ pub static CHECK: Check = Check {
     fix: "Give the value: `virtual_router_id 51`.",
 };
 
-pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node, given: usize) {
-    let span = node.words[0].span;
+pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>, given: usize) {
+    let span = node.words().first().map(|w| w.span()).unwrap_or(node.span());
     let need = k.required as usize;
     let msg = if need == 1 {
         format!("`{}` needs a value", k.name)

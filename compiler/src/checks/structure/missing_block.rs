@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::Keyword;
-use vigil_grammar::{Node, Severity};
+use vigil_grammar::{NodeRef, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0108",
@@ -16,11 +16,11 @@ pub static CHECK: Check = Check {
     fix: "Open the block after the keyword: `virtual_ipaddress {`, one item a line, then `}`.",
 };
 
-pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node) {
+pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>) {
     ctx.out.push(
         Diagnostic::new(
             &CHECK,
-            node.words[0].span,
+            node.words().first().map(|w| w.span()).unwrap_or(node.span()),
             format!("`{}` needs a `{{ ... }}` block", k.name),
         )
         .help(format!(

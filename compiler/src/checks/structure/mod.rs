@@ -16,7 +16,7 @@ pub mod unknown_keyword;
 use super::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Ty, Version};
-use vigil_grammar::{Node, Parsed, Word};
+use vigil_grammar::{Children, NodeRef, Parsed, WordRef, Words};
 
 pub static ALL: &[&Check] = &[
     &unknown_keyword::CHECK,
@@ -40,24 +40,24 @@ pub struct Ctx<'a> {
 
 /// Runs the structural pass over the whole tree.
 pub fn run(ctx: &mut Ctx<'_>) {
-    walk(ctx, &ctx.parsed.tree.nodes, schema::ROOT, "top level", 0);
+    walk(ctx, ctx.parsed.tree.nodes(), schema::ROOT, "top level", 0);
 }
 
-fn walk(ctx: &mut Ctx<'_>, nodes: &[Node], table: &'static [Keyword], block: &str, depth: usize) {
+fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block: &str, depth: usize) {
     if depth > 64 {
         return;
     }
     for node in nodes {
-        let Some(first) = node.words.first() else {
+        let Some(first) = node.words().first() else {
             // A block after no keyword (reported by the front end): keepalived reads its lines
             // as part of the enclosing block.
-            if let Some(b) = &node.block {
-                walk(ctx, &b.nodes, table, block, depth + 1);
+            if let Some(b) = node.block() {
+                walk(ctx, b.nodes(), table, block, depth + 1);
             }
             continue;
         };
-        let Some(k) = schema::find(table, &first.text) else {
-            let elsewhere = schema::paths_of(&first.text);
+        let Some(k) = schema::find(table, first.text()) else {
+            let elsewhere = schema::paths_of(first.text());
             if elsewhere.is_empty() {
                 unknown_keyword::report(ctx, first, table, block);
                 continue;
@@ -65,21 +65,21 @@ fn walk(ctx: &mut Ctx<'_>, nodes: &[Node], table: &'static [Keyword], block: &st
             misplaced_keyword::report(ctx, first, block, &elsewhere);
             // Read its block with the table of the place it belongs to, so its contents are
             // still checked.
-            if let (Some(b), Some(Body::Keywords(sub))) = (&node.block, keyword_at(&elsewhere[0]).map(|k| k.body)) {
-                walk(ctx, &b.nodes, sub, &first.text, depth + 1);
+            if let (Some(b), Some(Body::Keywords(sub))) = (node.block(), keyword_at(&elsewhere[0]).map(|k| k.body)) {
+                walk(ctx, b.nodes(), sub, first.text(), depth + 1);
             }
             continue;
         };
         deprecated_keyword::check(ctx, k, first);
         keyword_too_new::check(ctx, k, first);
         check_args(ctx, k, node);
-        match (k.body, &node.block) {
-            (Body::Keywords(sub), Some(b)) => walk(ctx, &b.nodes, sub, k.name, depth + 1),
+        match (k.body, node.block()) {
+            (Body::Keywords(sub), Some(b)) => walk(ctx, b.nodes(), sub, k.name, depth + 1),
             (Body::Keywords(_) | Body::Values(_), None) => missing_block::report(ctx, k, node),
             (Body::Values(_), Some(_)) => {}
             (Body::None, Some(b)) => {
                 unexpected_block::report(ctx, k, node, b);
-                walk(ctx, &b.nodes, table, block, depth + 1);
+                walk(ctx, b.nodes(), table, block, depth + 1);
             }
             (Body::None, None) => {}
         }
@@ -101,7 +101,7 @@ pub fn keyword_at(path: &str) -> Option<&'static Keyword> {
 }
 
 /// Matches a statement's argument words against the keyword's argument types.
-fn check_args(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node) {
+fn check_args(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>) {
     let args = node.args();
     let mut i = 0;
     for (n, ty) in k.args.iter().enumerate() {
@@ -123,14 +123,16 @@ fn check_args(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node) {
                 };
             }
             _ => {
-                invalid_value::check(ctx, k, ty, &args[i]);
+                if let Some(w) = args.get(i) {
+                    invalid_value::check(ctx, k, ty, w);
+                }
                 i += 1;
             }
         }
     }
     if k.variadic {
         if let Some(last) = k.args.last() {
-            for w in &args[i..] {
+            for w in args.skip(i).iter() {
                 if *last != Ty::Custom && *last != Ty::User {
                     invalid_value::check(ctx, k, last, w);
                 }
@@ -139,15 +141,19 @@ fn check_args(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node) {
         return;
     }
     if i < args.len() {
-        extra_words::report(ctx, k, &args[i..]);
+        extra_words::report(ctx, k, args.skip(i));
     }
 }
 
 /// The span covering several words (of one file).
-pub(crate) fn words_span(words: &[Word]) -> vigil_grammar::Span {
-    let first = words[0].span;
-    words.iter().skip(1).fold(first, |s, w| s.to(w.span))
+pub(crate) fn words_span(words: Words<'_>) -> vigil_grammar::Span {
+    words
+        .span()
+        .unwrap_or(vigil_grammar::Span::new(vigil_grammar::FileId(0), 0, 0))
 }
+
+/// A word, as the checks take it.
+pub(crate) type Word<'t> = WordRef<'t>;
 
 #[cfg(test)]
 pub(crate) mod test_util {

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::Keyword;
-use vigil_grammar::{Block, Node, Severity};
+use vigil_grammar::{BlockRef, NodeRef, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0109",
@@ -16,10 +16,13 @@ pub static CHECK: Check = Check {
     fix: "Write the value on the keyword's line (`priority 100`) and remove the braces.",
 };
 
-pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: &Node, block: &Block) {
+pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>, block: BlockRef<'_>) {
     ctx.out.push(
-        Diagnostic::new(&CHECK, block.open, format!("`{}` takes no block", k.name))
-            .label(node.words[0].span, "this keyword")
+        Diagnostic::new(&CHECK, block.open(), format!("`{}` takes no block", k.name))
+            .label(
+                node.words().first().map(|w| w.span()).unwrap_or(node.span()),
+                "this keyword",
+            )
             .help(format!("write `{}` on one line", super::invalid_value::usage(k))),
     );
 }

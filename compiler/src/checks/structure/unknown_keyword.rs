@@ -1,10 +1,11 @@
 //! KA0101 unknown-keyword: a word in keyword position that is no keyword of keepalived.
 
 use super::Ctx;
+use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Keyword};
-use vigil_grammar::{Severity, Word};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0101",
@@ -30,13 +31,13 @@ pub fn suggest(word: &str, table: &'static [Keyword]) -> Option<&'static str> {
     best(&mut table.iter().map(|k| k.name)).or_else(|| best(&mut schema::all().into_iter().map(|(_, k)| k.name)))
 }
 
-pub fn report(ctx: &mut Ctx<'_>, word: &Word, table: &'static [Keyword], block: &str) {
+pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], block: &str) {
     let mut d = Diagnostic::new(
         &CHECK,
-        word.span,
-        format!("`{}` is not a keyword of keepalived", word.text),
+        word.span(),
+        format!("`{}` is not a keyword of keepalived", word.text()),
     );
-    d = match suggest(&word.text, table) {
+    d = match suggest(word.text(), table) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help(format!(
             "see the keywords of {block} with `keepalived-check --explain KA0101`"
