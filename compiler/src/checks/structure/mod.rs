@@ -59,7 +59,7 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
         let Some(k) = schema::find(table, first.text()) else {
             let elsewhere = schema::paths_of(first.text());
             if elsewhere.is_empty() {
-                unknown_keyword::report(ctx, first, table, block);
+                unknown_keyword::report(ctx, first, table, block, node.block().map(|b| b.open()));
                 continue;
             }
             misplaced_keyword::report(ctx, first, block, &elsewhere);

@@ -5,7 +5,7 @@ use super::Word;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Keyword};
-use vigil_grammar::Severity;
+use vigil_grammar::{Severity, Span};
 
 pub static CHECK: Check = Check {
     code: "KA0101",
@@ -31,7 +31,7 @@ pub fn suggest(word: &str, table: &'static [Keyword]) -> Option<&'static str> {
     best(&mut table.iter().map(|k| k.name)).or_else(|| best(&mut schema::all().into_iter().map(|(_, k)| k.name)))
 }
 
-pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], block: &str) {
+pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], block: &str, opens: Option<Span>) {
     let mut d = Diagnostic::new(
         &CHECK,
         word.span(),
@@ -43,6 +43,14 @@ pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], bloc
             "see the keywords of {block} with `keepalived-check --explain KA0101`"
         )),
     };
+    if let Some(open) = opens {
+        d = d.label(
+            open,
+            format!(
+                "keepalived does not skip this block: its lines count as part of {block}, and its `}}` ends {block}"
+            ),
+        );
+    }
     ctx.out.push(d);
 }
 
@@ -57,6 +65,17 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("priorty"));
         assert_eq!(d[0].help.as_deref(), Some("did you mean `priority`?"));
+    }
+
+    #[test]
+    fn says_what_keepalived_does_with_its_block() {
+        let d = lint(
+            "vrrp_instance VI_1 {\n    bogus_block {\n        priority 200\n    }\n}\n",
+            None,
+        );
+        let d: Vec<_> = d.iter().filter(|d| d.code() == "KA0101").collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].labels[0].message.contains("does not skip this block"), "{d:?}");
     }
 
     #[test]

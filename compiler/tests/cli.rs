@@ -1,0 +1,181 @@
+//! The `keepalived-check` command line as users and CI scripts meet it: exit statuses, the
+//! JSON shape, GitHub annotations, `fmt` in its three modes, `--explain`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keepalived-check"));
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.env("NO_COLOR", "1");
+    let mut child = cmd.spawn().expect("keepalived-check runs");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).expect("write stdin");
+        }
+    }
+    child.wait_with_output().expect("keepalived-check finishes")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+const GOOD: &str = "vrrp_instance VI_1 {\n    state MASTER\n    interface eth0\n    virtual_router_id 51\n    priority 150\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n";
+
+#[test]
+fn exit_status_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.conf", GOOD);
+    let warn = write(
+        dir.path(),
+        "warn.conf",
+        "vrrp_instance VI_1 {\n    virtual_router_id 51 priority 100\n}\n",
+    );
+    let bad = write(dir.path(), "bad.conf", "vrrp_instance VI_1 {\n    priorty 100\n");
+    assert_eq!(run(&[&good], None).status.code(), Some(0));
+    assert_eq!(run(&[&warn], None).status.code(), Some(0), "warnings alone pass");
+    assert_eq!(run(&["--deny-warnings", &warn], None).status.code(), Some(1));
+    assert_eq!(run(&[&bad], None).status.code(), Some(1));
+    let missing = dir.path().join("missing.conf");
+    let out = run(&[&good, missing.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2), "a missing file is never a success");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    assert_eq!(run(&["--no-such-flag", &good], None).status.code(), Some(2));
+}
+
+#[test]
+fn json_output_has_positions_labels_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.conf", "vrrp_instance VI_1 {\n    virtual_ipaddress {\n        192.0.2.10\n\n    track_script {\n        chk\n    }\n}\n");
+    let out = run(&["--format", "json", &bad], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "KA0004");
+    assert_eq!(d["severity"], "error");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(20)));
+    assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(1), Some(21)));
+    assert!(d["file"].as_str().unwrap().ends_with("bad.conf"));
+    assert_eq!(
+        d["labels"][0]["line"].as_u64(),
+        Some(2),
+        "the block probably missing its brace"
+    );
+    assert!(d["help"].as_str().unwrap().contains("missing"));
+    assert_eq!(v["summary"]["errors"].as_u64(), Some(1));
+    assert_eq!(v["summary"]["files"].as_u64(), Some(1));
+}
+
+#[test]
+fn positions_point_into_included_files_and_through_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "inc.conf",
+        "$P=300\nvrrp_instance VI_1 {\n    priority $P\n}\n",
+    );
+    let top = write(dir.path(), "top.conf", "include inc.conf\n");
+    let out = run(&["--format", "json", &top], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KA0107")
+        .expect("range error");
+    assert!(d["file"].as_str().unwrap().ends_with("inc.conf"));
+    assert_eq!(d["line"].as_u64(), Some(1), "the value is written in the definition");
+    assert_eq!(d["column"].as_u64(), Some(4));
+}
+
+#[test]
+fn github_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.conf", "global_defs {\n    router_idd x\n}\n");
+    let out = run(&["--format", "github", &bad], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("::error file="), "{text}");
+    assert!(text.contains(",line=2,col=5,"), "{text}");
+    assert!(text.contains("title=KA0101 unknown-keyword::"), "{text}");
+}
+
+#[test]
+fn config_id_selects_conditional_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.conf",
+        "vrrp_instance VI_1 {\n    @lb1 priority 150\n    @lb2 priority 999\n}\n",
+    );
+    assert_eq!(run(&["--config-id", "lb1", &f], None).status.code(), Some(0));
+    assert_eq!(run(&["--config-id", "lb2", &f], None).status.code(), Some(1));
+    assert_eq!(
+        run(&[&f], None).status.code(),
+        Some(0),
+        "no id: every @ID line is dropped"
+    );
+}
+
+#[test]
+fn fmt_rewrites_checks_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = "vrrp_instance VI_1 {\n  priority    150 # main\n}\n";
+    let tidy = "vrrp_instance VI_1 {\n    priority 150 # main\n}\n";
+    let f = write(dir.path(), "m.conf", messy);
+    let out = run(&["fmt", "--check", &f], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("would reformat"));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), messy, "--check writes nothing");
+    assert_eq!(run(&["fmt", &f], None).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), tidy);
+    assert_eq!(run(&["fmt", "--check", &f], None).status.code(), Some(0));
+    let out = run(&["fmt", "-"], Some(messy));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), tidy);
+}
+
+#[test]
+fn fmt_leaves_broken_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "vrrp_instance VI_1 {\n  priority 150\n";
+    let f = write(dir.path(), "b.conf", broken);
+    let out = run(&["fmt", &f], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KA0004"));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), broken);
+    let out = run(&["fmt", "-"], Some(broken));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        broken,
+        "a filter passes broken input through"
+    );
+}
+
+#[test]
+fn explain_prints_the_check_and_rejects_unknown_codes() {
+    let out = run(&["--explain", "KA0106"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in ["KA0106 extra-words", "Why it matters", "Example", "Fix"] {
+        assert!(text.contains(part), "{text}");
+    }
+    assert_eq!(run(&["--explain", "KA9999"], None).status.code(), Some(2));
+}
+
+#[test]
+fn the_shipped_example_is_clean() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/keepalived.conf");
+    for id in ["lb1", "lb2"] {
+        let out = run(&["--config-id", id, "--deny-warnings", example.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
