@@ -40,7 +40,7 @@ pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], bloc
     d = match suggest(word.text(), table) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help(format!(
-            "see the keywords of {block} with `keepalived-check --explain KA0101`"
+            "no keyword of keepalived is spelt like this; check it against the keywords of {block}"
         )),
     };
     if let Some(open) = opens {
