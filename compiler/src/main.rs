@@ -57,6 +57,7 @@ enum Command {
 enum Format {
     Human,
     Json,
+    Sarif,
     Github,
 }
 
@@ -126,6 +127,7 @@ fn lint(cli: &Cli) -> ExitCode {
     };
     let mut summary = Summary::default();
     let mut json = Vec::new();
+    let mut checked_all = Vec::new();
     let mut failed = false;
     let stderr = StandardStream::stderr(color());
     let mut stdout = std::io::stdout().lock();
@@ -150,10 +152,25 @@ fn lint(cli: &Cli) -> ExitCode {
                 let _ = report::human(&mut stderr.lock(), sources, &checked.diags);
             }
             Format::Json => json.extend(checked.diags.iter().map(|d| report::json_diag(sources, d))),
+            Format::Sarif => {}
             Format::Github => {
                 let _ = report::github(&mut stdout, sources, &checked.diags);
             }
         }
+        if cli.format == Format::Sarif {
+            checked_all.push(checked);
+        }
+    }
+    if cli.format == Format::Sarif {
+        let files: Vec<_> = checked_all
+            .iter()
+            .map(|c: &vigil_compiler::Checked| (&c.parsed.sources, &c.diags[..]))
+            .collect();
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&report::sarif(&files)).unwrap_or_default()
+        );
     }
     match cli.format {
         Format::Json => {

@@ -188,3 +188,82 @@ pub fn github(out: &mut dyn std::io::Write, sources: &SourceMap, diags: &[Diagno
     }
     Ok(())
 }
+
+/// A SARIF 2.1.0 log of every file's diagnostics, for code-scanning tools.
+pub fn sarif(files: &[(&SourceMap, &[Diagnostic])]) -> serde_json::Value {
+    use serde_json::json;
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    };
+    let region = |p: &Position| {
+        json!({
+            "startLine": p.line,
+            "startColumn": p.column,
+            "endLine": p.end_line,
+            "endColumn": p.end_column,
+        })
+    };
+    let location = |p: &Position| {
+        json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": p.file },
+                "region": region(p),
+            }
+        })
+    };
+    let rules: Vec<_> = crate::checks::all()
+        .into_iter()
+        .map(|c| {
+            json!({
+                "id": c.code,
+                "name": c.name,
+                "shortDescription": { "text": c.finds },
+                "fullDescription": { "text": c.why },
+                "help": { "text": format!("{}\n\nExample:\n{}", c.fix, c.example) },
+                "defaultConfiguration": { "level": level(c.severity) },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for (sources, diags) in files {
+        for d in diags.iter() {
+            let p = position(sources, d.span);
+            let mut message = d.message.clone();
+            if let Some(h) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(h);
+            }
+            let related: Vec<_> = d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut loc = location(&position(sources, l.span));
+                    loc["id"] = json!(i);
+                    loc["message"] = json!({ "text": l.message });
+                    loc
+                })
+                .collect();
+            let mut r = json!({
+                "ruleId": d.check.code,
+                "level": level(d.severity),
+                "message": { "text": message },
+                "locations": [location(&p)],
+            });
+            if !related.is_empty() {
+                r["relatedLocations"] = json!(related);
+            }
+            results.push(r);
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "keepalived-check", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
+            "results": results,
+        }]
+    })
+}

@@ -179,3 +179,31 @@ fn the_shipped_example_is_clean() {
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn sarif_output_is_a_sarif_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.conf", "vrrp_instance VI_1 {\n    priority 300\n}\n");
+    let out = run(&["--format", "sarif", &bad], None);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "keepalived-check");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "KA0107" && r["name"] == "invalid-value"));
+    let r = &run0["results"][0];
+    assert_eq!(r["ruleId"], "KA0107");
+    assert_eq!(r["level"], "error");
+    let region = &r["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(14))
+    );
+    assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("bad.conf"));
+}
