@@ -73,9 +73,8 @@ struct Feeder<'a> {
     opens: Vec<usize>,
     /// `{` dropped for nesting deeper than `MAX_NESTING`, still open.
     excess: usize,
-    /// The first block whose `}` is indented unlike its opening line: when a `}` is missing,
-    /// usually the block that lacks it.
-    suspect: Option<(Span, Span)>,
+    /// Matched braces, in closing order: only looked at when a brace is left unclosed.
+    pairs: Vec<(u32, u32)>,
     /// Synthetic `}` still to produce at the end.
     closing: Option<usize>,
 }
@@ -152,9 +151,7 @@ impl Feeder<'_> {
                 if self.excess > 0 {
                     self.excess -= 1;
                 } else if let Some(o) = self.opens.pop() {
-                    if self.suspect.is_none() && misindented(self.sources, tokens[o].span, t.span) {
-                        self.suspect = Some((tokens[o].span, t.span));
-                    }
+                    self.pairs.push((o as u32, i as u32));
                     self.push((i, Tok::RBrace, i + 1));
                 } else {
                     self.diags.push(
@@ -172,9 +169,21 @@ impl Feeder<'_> {
         let n = self.tokens.len();
         self.end_run(n);
         let open = self.opens.len();
+        // The first block whose `}` is indented unlike its opening line: when a `}` is
+        // missing, usually the block that lacks it.
+        let suspect = if open > 0 {
+            let mut pairs = std::mem::take(&mut self.pairs);
+            pairs.sort_unstable_by_key(|p| p.1);
+            pairs
+                .into_iter()
+                .map(|(o, c)| (self.tokens[o as usize].span, self.tokens[c as usize].span))
+                .find(|(o, c)| misindented(self.sources, *o, *c))
+        } else {
+            None
+        };
         for (k, &o) in self.opens.iter().enumerate().rev() {
             let mut d = Diag::error(DiagKind::UnclosedBrace, self.tokens[o].span, "this `{` is never closed");
-            if let (0, Some((open, close))) = (k, self.suspect) {
+            if let (0, Some((open, close))) = (k, suspect) {
                 d = d
                     .label(open, "perhaps this block is the one missing its `}`")
                     .label(close, "this `}` closes it, but is indented like an outer block");
@@ -267,7 +276,7 @@ pub fn parse_tokens(tokens: Vec<XToken>, texts: Vec<Box<str>>, sources: &SourceM
         can_attach: false,
         opens: Vec::new(),
         excess: 0,
-        suspect: None,
+        pairs: Vec::new(),
         closing: None,
     };
     let mut post = Vec::with_capacity(tokens.len() / 2);
