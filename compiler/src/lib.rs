@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod report;
 pub mod schema;
 mod suppress;
+pub mod values;
 
 pub use diagnostic::Diagnostic;
 use std::path::Path;

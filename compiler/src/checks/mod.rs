@@ -5,6 +5,7 @@
 
 pub mod frontend;
 pub mod structure;
+pub mod values;
 
 use vigil_grammar::Severity;
 
@@ -32,6 +33,7 @@ pub fn all() -> Vec<&'static Check> {
         .iter()
         .copied()
         .chain(structure::ALL.iter().copied())
+        .chain(values::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -76,7 +76,7 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
         match (k.body, node.block()) {
             (Body::Keywords(sub), Some(b)) => walk(ctx, b.nodes(), sub, k.name, depth + 1),
             (Body::Keywords(_) | Body::Values(_), None) => missing_block::report(ctx, k, node),
-            (Body::Values(_), Some(_)) => {}
+            (Body::Values(kind), Some(b)) => super::values::check_block(ctx, k, kind, b),
             (Body::None, Some(b)) => {
                 unexpected_block::report(ctx, k, node, b);
                 walk(ctx, b.nodes(), table, block, depth + 1);
