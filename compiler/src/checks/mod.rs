@@ -4,6 +4,7 @@
 //! logic and tests; the front end's checks (KA00xx) are explained in `frontend.rs`.
 
 pub mod frontend;
+pub mod names;
 pub mod structure;
 pub mod values;
 
@@ -34,6 +35,7 @@ pub fn all() -> Vec<&'static Check> {
         .copied()
         .chain(structure::ALL.iter().copied())
         .chain(values::ALL.iter().copied())
+        .chain(names::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v
