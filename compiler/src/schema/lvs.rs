@@ -10,10 +10,12 @@ use super::t::*;
 // ---------------------------------------------------------------------------------------------
 // Argument types used only here.
 
-/// A timer that must be positive (`delay_loop`): at least one microsecond.
+/// A timer that must be positive (`delay_loop`): at least one microsecond. keepalived 2.2.7
+/// reads it into an unsigned long of microseconds: `keepalived -t` reports the range
+/// `[0.000001, 18446744073709.551614]`.
 const TIMER_POS: Ty = Secs {
     min_us: 1,
-    max_us: u32::MAX as u64 * 1_000_000,
+    max_us: u64::MAX - 1,
 };
 /// `connect_timeout`: keepalived reads it as microseconds into an unsigned int, so 1 µs to
 /// 4294.967295 s.
