@@ -258,27 +258,7 @@ pub(crate) mod t {
 
 /// Where a keyword can be written: every block path from the root, as `a/b/c`.
 pub fn paths_of(name: &str) -> Vec<String> {
-    fn walk(table: &'static [Keyword], prefix: &str, name: &str, out: &mut Vec<String>, depth: usize) {
-        if depth > 8 {
-            return;
-        }
-        for k in table {
-            let here = if prefix.is_empty() {
-                k.name.to_string()
-            } else {
-                format!("{prefix}/{}", k.name)
-            };
-            if k.name == name {
-                out.push(here.clone());
-            }
-            if let Body::Keywords(sub) = k.body {
-                walk(sub, &here, name, out, depth + 1);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(ROOT, "", name, &mut out, 0);
-    out
+    all().into_iter().filter(|(_, k)| k.name == name).map(|(p, _)| p).collect()
 }
 
 /// Every (path, keyword) pair of the tree, depth first.
