@@ -7,6 +7,7 @@ pub mod frontend;
 pub mod names;
 pub mod structure;
 pub mod values;
+pub mod vrrp;
 
 use vigil_grammar::Severity;
 
@@ -36,6 +37,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(structure::ALL.iter().copied())
         .chain(values::ALL.iter().copied())
         .chain(names::ALL.iter().copied())
+        .chain(vrrp::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v

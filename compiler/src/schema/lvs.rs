@@ -270,10 +270,14 @@ const DIGEST: Keyword = kw("digest").args(&[Hex]).doc(
     "MD5 of the expected response body as 32 hexadecimal digits; any other body fails the check. Compute it \
      with `keepalived --genhash`.",
 );
-const STATUS_CODE: Keyword = kw("status_code").args(&[Custom]).variadic().default("200-299").doc(
-    "HTTP status codes counted as success: single codes or ranges such as 200 or 200-299 301, each within \
+const STATUS_CODE: Keyword = kw("status_code")
+    .opt_args(0, &[Custom])
+    .variadic()
+    .default("200-299")
+    .doc(
+        "HTTP status codes counted as success: single codes or ranges such as 200 or 200-299 301, each within \
      100 to 599. When absent, any 2xx is accepted.",
-);
+    );
 const URL_VIRTUALHOST: Keyword = kw("virtualhost").args(&[Word]).doc(
     "Host header sent for this url, overriding the checker's, real server's and virtual server's \
      virtualhost. By default the server address is sent.",

@@ -258,7 +258,11 @@ pub(crate) mod t {
 
 /// Where a keyword can be written: every block path from the root, as `a/b/c`.
 pub fn paths_of(name: &str) -> Vec<String> {
-    all().into_iter().filter(|(_, k)| k.name == name).map(|(p, _)| p).collect()
+    all()
+        .into_iter()
+        .filter(|(_, k)| k.name == name)
+        .map(|(p, _)| p)
+        .collect()
 }
 
 /// Every (path, keyword) pair of the tree, depth first.

@@ -191,6 +191,19 @@ pub fn parse_dec(text: &str, max: u64) -> Result<u64, String> {
     }
 }
 
+/// A decimal integer as keepalived's `read_int`/`read_unsigned` take it: an optional `+` or
+/// `-`, then digits only (no hex, no blanks), within `min..=max`.
+pub fn read_int(text: &str, min: i64, max: i64) -> Result<i64, String> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{text}` is not a decimal number"));
+    }
+    match text.parse::<i64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is outside the range {min} to {max}")),
+    }
+}
+
 /// A number in decimal, or in hex with `0x` (iproute2's files and `tos` values).
 pub fn parse_num_or_hex(text: &str, max: u64) -> Option<u64> {
     let v = if let Some(h) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {

@@ -73,6 +73,7 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
         deprecated_keyword::check(ctx, k, first);
         keyword_too_new::check(ctx, k, first);
         check_args(ctx, k, node);
+        super::values::check_args(ctx, k, node);
         match (k.body, node.block()) {
             (Body::Keywords(sub), Some(b)) => walk(ctx, b.nodes(), sub, k.name, depth + 1),
             (Body::Keywords(_) | Body::Values(_), None) => missing_block::report(ctx, k, node),

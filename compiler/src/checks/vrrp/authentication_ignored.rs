@@ -1,0 +1,98 @@
+//! KA0409 authentication-ignored: a VRRPv2 `authentication` block keepalived drops (no
+//! password, AH with IPv6), or that makes it drop `state MASTER` (AH without priority 255).
+
+use super::{Instance, Version};
+use crate::checks::Check;
+use crate::diagnostic::Diagnostic;
+use vigil_grammar::Severity;
+
+pub static CHECK: Check = Check {
+    code: "KA0409",
+    name: "authentication-ignored",
+    severity: Severity::Error,
+    finds: "An `authentication` block with an `auth_type` but no `auth_pass`, `auth_type AH` in an IPv6 instance, or `auth_type AH` with `state MASTER` and a priority below 255.",
+    why: "keepalived reports each with an error: without a password or with AH over IPv6 it runs without authentication, so a partner that does authenticate discards its adverts and both become MASTER; with AH it refuses to start as MASTER unless it owns the addresses, so the instance starts as BACKUP.",
+    example: "vrrp_instance VI_1 {\n    authentication {\n        auth_type PASS\n    }\n}",
+    fix: "Give an auth_pass; use PASS (or nothing) with IPv6; with AH start as BACKUP or use priority 255.",
+};
+
+pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
+    // VRRPv3 drops the block first (KA0405).
+    if v.version == 3 {
+        return;
+    }
+    let Some(ty) = inst.nested.iter().rev().find(|n| n.keyword() == Some("auth_type")) else {
+        return;
+    };
+    let Some(kind) = ty
+        .args()
+        .first()
+        .map(|w| w.text())
+        .filter(|t| matches!(*t, "PASS" | "AH"))
+    else {
+        return;
+    };
+    let name = inst.label();
+    let (span, message, help) = if !inst.nested.iter().any(|n| n.keyword() == Some("auth_pass")) {
+        (
+            ty.span(),
+            format!("auth_type {kind} without auth_pass in vrrp_instance `{name}`"),
+            "keepalived runs the instance without authentication; add the auth_pass shared by every router of the VRID",
+        )
+    } else if kind == "AH" && v.v6 {
+        (
+            ty.span(),
+            format!("auth_type AH in IPv6 vrrp_instance `{name}`"),
+            "keepalived supports AH only over IPv4 and runs the instance without authentication; remove the block",
+        )
+    } else if kind == "AH" && inst.arg("state").is_some_and(|w| w.text() == "MASTER") && inst.priority() != 255 {
+        let Some(state) = inst.last("state") else {
+            return;
+        };
+        (
+            state.span(),
+            format!("state MASTER is ignored with AH authentication in vrrp_instance `{name}`"),
+            "with AH keepalived starts only an address owner (priority 255) as MASTER, so this instance starts as BACKUP; write state BACKUP",
+        )
+    } else {
+        return;
+    };
+    out.push(Diagnostic::new(&CHECK, span, message).help(help));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{instance, lint};
+
+    fn count(text: &str) -> usize {
+        lint(text).iter().filter(|d| d.code() == "KA0409").count()
+    }
+
+    fn auth(ty: &str, pass: bool) -> String {
+        let pass = if pass { "        auth_pass secret\n" } else { "" };
+        format!("    authentication {{\n        auth_type {ty}\n{pass}    }}\n")
+    }
+
+    #[test]
+    fn missing_password() {
+        assert_eq!(count(&instance(&auth("PASS", false))), 1);
+        assert_eq!(count(&instance(&auth("PASS", true))), 0);
+    }
+
+    #[test]
+    fn ah_with_master_or_ipv6() {
+        assert_eq!(
+            count(&instance(&format!(
+                "    state MASTER\n    priority 100\n{}",
+                auth("AH", true)
+            ))),
+            1
+        );
+        assert_eq!(count(&instance(&format!("    state MASTER\n{}", auth("AH", true)))), 0);
+        let v6 = format!(
+            "vrrp_instance VI_1 {{\n    version 2\n{}    virtual_ipaddress {{\n        2001:db8::1\n    }}\n}}\n",
+            auth("AH", true)
+        );
+        assert_eq!(count(&v6), 1);
+    }
+}
