@@ -29,6 +29,18 @@ pub struct Check {
     pub fix: &'static str,
 }
 
+/// Runs one check module's `run` on a text (for the modules' unit tests).
+#[cfg(test)]
+pub(crate) fn lint_with(
+    text: &str,
+    run: fn(&vigil_grammar::Parsed, &mut Vec<crate::Diagnostic>),
+) -> Vec<crate::Diagnostic> {
+    let parsed = vigil_grammar::parse_text("/test/keepalived.conf", text);
+    let mut out = Vec::new();
+    run(&parsed, &mut out);
+    out
+}
+
 /// Every check, in code order.
 pub fn all() -> Vec<&'static Check> {
     let mut v: Vec<&'static Check> = frontend::ALL

@@ -322,8 +322,7 @@ pub fn parse(words: Words<'_>, place: Place) -> ParseResult<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::values::test_util::with_words;
-    use crate::values::Problem;
+    use crate::values::test_util::{msgs, with_words};
 
     fn p(line: &str, place: Place) -> ParseResult<Address> {
         with_words(line, |w| parse(w, place))
@@ -333,10 +332,6 @@ mod tests {
         let r = p(line, Place::Virtual).unwrap_or_else(|e| panic!("{line}: {e:?}"));
         assert!(r.problems.is_empty(), "{line}: {:?}", r.problems);
         r.value
-    }
-
-    fn msgs(ps: &[Problem]) -> String {
-        ps.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" | ")
     }
 
     /// Kept, with one problem whose message contains `needle`.

@@ -372,6 +372,11 @@ pub(crate) mod test_util {
         let line = b.nodes().next().expect("a line");
         f(line.words())
     }
+
+    /// The problems' messages, joined, for assertion messages.
+    pub fn msgs(ps: &[super::Problem]) -> String {
+        ps.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" | ")
+    }
 }
 
 #[cfg(test)]

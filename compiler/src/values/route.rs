@@ -756,14 +756,10 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::values::test_util::with_words;
+    use crate::values::test_util::{msgs, with_words};
 
     fn p(line: &str) -> ParseResult<Route> {
         with_words(line, |w| parse(w, false))
-    }
-
-    fn msgs(ps: &[Problem]) -> String {
-        ps.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" | ")
     }
 
     fn ok(line: &str) -> Route {

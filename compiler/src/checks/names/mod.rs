@@ -121,8 +121,5 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 pub(crate) fn lint(text: &str) -> Vec<Diagnostic> {
-    let parsed = vigil_grammar::parse_text("/test/keepalived.conf", text);
-    let mut out = Vec::new();
-    run(&parsed, &mut out);
-    out
+    crate::checks::lint_with(text, run)
 }
