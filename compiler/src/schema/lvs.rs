@@ -176,7 +176,7 @@ pub(crate) static MISC_CHECK: &[Keyword] = &[
     DELAY_LOOP,
     ALPHA,
     LOG_ALL_FAILURES,
-    kw("misc_path").args(&[Script]).variadic().doc(
+    kw("misc_path").args(&[Script]).variadic().mandatory().doc(
         "Program to run as the check, with its arguments; quote it to keep spaces. Exit status 0 means up, \
          anything else down (see misc_dynamic). Required: a MISC_CHECK without it is dropped.",
     ),
@@ -262,7 +262,7 @@ pub(crate) static UDP_CHECK: &[Keyword] = &[
 // ---------------------------------------------------------------------------------------------
 // HTTP_GET / SSL_GET { ... } and their url blocks.
 
-const PATH: Keyword = kw("path").args(&[Word]).doc(
+const PATH: Keyword = kw("path").args(&[Word]).mandatory().doc(
     "Path (with any query string) requested from the real server, such as /health. Required: a url block \
      without it is dropped.",
 );
@@ -386,7 +386,7 @@ pub(crate) static HTTP_GET: &[Keyword] = &[
     ENABLE_SNI,
     SNI_NAME,
     FAST_RECOVERY,
-    kw("url").block(HTTP_URL).doc(
+    kw("url").block(HTTP_URL).mandatory().doc(
         "One page to fetch and judge; repeat the block for several pages, all of which must pass. A checker \
          without any url is dropped.",
     ),
@@ -413,7 +413,7 @@ pub(crate) static SSL_GET: &[Keyword] = &[
     SNI_NAME,
     FAST_RECOVERY,
     TLS_COMPLIANT,
-    kw("url").block(SSL_URL).doc(
+    kw("url").block(SSL_URL).mandatory().doc(
         "One page to fetch over TLS and judge; repeat the block for several pages, all of which must pass. A \
          checker without any url is dropped.",
     ),

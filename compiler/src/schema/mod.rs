@@ -152,6 +152,8 @@ pub struct Keyword {
     pub replaced_by: Option<&'static str>,
     /// What the keyword does, in our own words: one paragraph.
     pub doc: &'static str,
+    /// keepalived drops (or rejects) the enclosing block when this keyword is missing.
+    pub mandatory: bool,
 }
 
 /// Starts a keyword with no arguments and no block.
@@ -166,6 +168,7 @@ pub const fn kw(name: &'static str) -> Keyword {
         since: None,
         replaced_by: None,
         doc: "",
+        mandatory: false,
     }
 }
 
@@ -222,6 +225,12 @@ impl Keyword {
     /// A deprecated spelling of `replacement`.
     pub const fn deprecated(mut self, replacement: &'static str) -> Keyword {
         self.replaced_by = Some(replacement);
+        self
+    }
+
+    /// The enclosing block is dropped or rejected without this keyword.
+    pub const fn mandatory(mut self) -> Keyword {
+        self.mandatory = true;
         self
     }
 

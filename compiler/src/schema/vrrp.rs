@@ -495,7 +495,7 @@ pub(crate) static VRRP_INSTANCE: &[Keyword] = &[
 
 /// `vrrp_script NAME { ... }`.
 pub(crate) static VRRP_SCRIPT: &[Keyword] = &[
-    kw("script").args(&[Script]).variadic().doc(
+    kw("script").args(&[Script]).variadic().mandatory().doc(
         "The command to run periodically: a program and its arguments, quoted as a whole or not. Required: a \
          vrrp_script without it is removed. Exit status 0 means success, anything else failure.",
     ),
@@ -556,7 +556,7 @@ pub(crate) static VRRP_SCRIPT: &[Keyword] = &[
 
 /// `vrrp_track_process NAME { ... }`.
 pub(crate) static VRRP_TRACK_PROCESS: &[Keyword] = &[
-    kw("process").args(&[Word]).variadic().doc(
+    kw("process").args(&[Word]).variadic().mandatory().doc(
         "The process to watch: its name as in /proc/PID/status (an exact match, not a pattern), optionally \
          followed by the parameters it must have been started with, which switches to matching the full \
          command line. Quote a name or parameter that contains spaces. Required.",
@@ -615,7 +615,7 @@ pub(crate) static VRRP_TRACK_PROCESS: &[Keyword] = &[
 
 /// `track_file NAME { ... }` (and its old spelling `vrrp_track_file`).
 pub(crate) static TRACK_FILE: &[Keyword] = &[
-    kw("file").args(&[Path]).doc(
+    kw("file").args(&[Path]).mandatory().doc(
         "The file to watch; it is re-read whenever it changes and should hold a number. Required, and may be \
          given once. Its directory must exist.",
     ),

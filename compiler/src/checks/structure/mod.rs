@@ -10,6 +10,7 @@ pub mod keyword_too_new;
 pub mod misplaced_keyword;
 pub mod missing_argument;
 pub mod missing_block;
+pub mod missing_keyword;
 pub mod unexpected_block;
 pub mod unknown_keyword;
 
@@ -27,6 +28,7 @@ pub static ALL: &[&Check] = &[
     &extra_words::CHECK,
     &invalid_value::CHECK,
     &missing_block::CHECK,
+    &missing_keyword::CHECK,
     &unexpected_block::CHECK,
 ];
 
@@ -75,7 +77,10 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
         check_args(ctx, k, node);
         super::values::check_args(ctx, k, node);
         match (k.body, node.block()) {
-            (Body::Keywords(sub), Some(b)) => walk(ctx, b.nodes(), sub, k.name, depth + 1),
+            (Body::Keywords(sub), Some(b)) => {
+                walk(ctx, b.nodes(), sub, k.name, depth + 1);
+                missing_keyword::check(ctx, k, node, sub, b);
+            }
             (Body::Keywords(_) | Body::Values(_), None) => missing_block::report(ctx, k, node),
             (Body::Values(kind), Some(b)) => super::values::check_block(ctx, k, kind, b),
             (Body::None, Some(b)) => {
