@@ -3,6 +3,8 @@
 
 pub mod checks;
 pub mod diagnostic;
+pub mod ir;
+pub mod lower;
 pub mod report;
 pub mod schema;
 mod suppress;
@@ -47,6 +49,13 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
 pub fn check_path(path: &Path, opts: &CheckOptions, fs: &dyn FileSystem) -> std::io::Result<Checked> {
     let parsed = vigil_grammar::parse_path(path, &opts.preprocess, fs)?;
     Ok(check_parsed(parsed, opts))
+}
+
+/// The plan of a checked configuration. Call it only when `checked` has no errors: a plan
+/// from a configuration with errors would not be what keepalived runs.
+pub fn compile(checked: &Checked, source: vigil_plan::Source) -> vigil_plan::Plan {
+    let ir = ir::build(&checked.parsed);
+    lower::lower(&checked.parsed, &ir, source)
 }
 
 /// Counts by severity.

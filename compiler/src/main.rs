@@ -51,6 +51,19 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Check one file and, when it has no errors, write its plan (the JSON that vigild runs).
+    Compile {
+        file: PathBuf,
+        /// Where to write the plan (`-`: standard output, the default). Written atomically.
+        #[arg(short = 'o', long = "output", value_name = "PATH", default_value = "-")]
+        output: PathBuf,
+        /// The config id that `@ID` lines are selected by.
+        #[arg(long = "config-id", value_name = "ID")]
+        config_id: Option<String>,
+        /// Refuse to write a plan when there are warnings too.
+        #[arg(long = "deny-warnings")]
+        deny_warnings: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -102,6 +115,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Fmt { check, files }) => fmt(check, &files),
+        Some(Command::Compile {
+            file,
+            output,
+            config_id,
+            deny_warnings,
+        }) => compile(&file, &output, config_id, deny_warnings),
         None => match &cli.explain {
             Some(code) => explain(code),
             None => lint(&cli),
@@ -191,6 +210,54 @@ fn lint(cli: &Cli) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings: bool) -> ExitCode {
+    let opts = CheckOptions {
+        preprocess: Options {
+            config_id: config_id.clone(),
+            ..Options::default()
+        },
+        target: None,
+    };
+    let checked = match check_path(file, &opts, &RealFs) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let stderr = StandardStream::stderr(color());
+    let _ = report::human(&mut stderr.lock(), &checked.parsed.sources, &checked.diags);
+    let mut summary = Summary::default();
+    summary.add(&checked.diags);
+    if summary.errors > 0 || (deny_warnings && summary.warnings > 0) {
+        eprintln!(
+            "{} error(s), {} warning(s): no plan written",
+            summary.errors, summary.warnings
+        );
+        return ExitCode::from(1);
+    }
+    let source = vigil_plan::Source {
+        file: file.display().to_string(),
+        config_id,
+    };
+    let json = vigil_plan::to_json(&vigil_compiler::compile(&checked, source));
+    if output.as_os_str() == "-" {
+        let _ = std::io::stdout().write_all(json.as_bytes());
+        return ExitCode::SUCCESS;
+    }
+    // Write next to the target and rename, so a reader never sees half a plan.
+    let tmp = output.with_extension("json.tmp");
+    let written = std::fs::write(&tmp, &json).and_then(|_| std::fs::rename(&tmp, output));
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("error: cannot write {}: {e}", output.display());
+            ExitCode::from(2)
+        }
     }
 }
 

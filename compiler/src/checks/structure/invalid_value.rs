@@ -66,7 +66,7 @@ pub fn usage(k: &Keyword) -> String {
     s
 }
 
-fn parse_secs(s: &str) -> Result<u64, String> {
+pub fn parse_secs(s: &str) -> Result<u64, String> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if int.is_empty() && frac.is_empty()
         || !int.bytes().all(|b| b.is_ascii_digit())

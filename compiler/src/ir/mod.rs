@@ -1,0 +1,485 @@
+//! The typed IR: the configuration as a tree of typed settings, read with the keyword table.
+//!
+//! Every block becomes a [`Block`] of [`Setting`]s in file order; every argument is parsed
+//! into a [`Value`] of the type the table gives it, and keeps the span it was written at.
+//! Keywords the table gives a default for and that the block does not set are added with
+//! that default ([`Setting::from_default`], spanned at the block's keyword), so readers never
+//! apply defaults themselves. Value-line blocks keep their lines, and address, route and rule
+//! lines are parsed into [`crate::values`] types.
+//!
+//! Building never fails and never stops at the first problem: what the structural checks
+//! reject (unknown keywords, bad values, missing arguments) is left out, exactly as
+//! keepalived ignores it, and the rest is kept. The plan ([`crate::lower`]) is built from
+//! this IR.
+
+use crate::schema::{self, Body, Keyword, Ty, ValueKind};
+use crate::values::{address, route, rule};
+use std::net::IpAddr;
+use vigil_grammar::{Children, ExpansionKind, Parsed, Span, WordRef, Words};
+
+/// One typed argument value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Uint(u64),
+    Int(i64),
+    /// A duration (`Ty::Secs`) in microseconds.
+    Micros(u64),
+    /// An enum word, spelt as in the table.
+    Enum(&'static str),
+    Ip(IpAddr),
+    /// `ADDR[/LEN]`.
+    Prefix(IpAddr, Option<u8>),
+    Port(u16),
+    /// Any other word: names, interfaces, paths, commands, users, e-mail, hex.
+    Text(String),
+}
+
+/// An argument: its value, the text it was read from and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    pub value: Value,
+    pub text: String,
+    pub span: Span,
+}
+
+/// A value line of a value block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Address(Box<address::Address>),
+    Route(Box<route::Route>),
+    Rule(Box<rule::Rule>),
+    /// Any other kind of line, as words (names, track lines, peers, VSG entries...).
+    Words,
+}
+
+/// One line of a value block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub words: Vec<(String, Span)>,
+    pub span: Span,
+    /// Where the line is written in the file that holds it: for a line whose first word came
+    /// from a `$NAME` or a generator, the place of the reference, not of the definition.
+    pub site: Span,
+    pub item: Item,
+}
+
+/// What follows a setting's arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingBody {
+    None,
+    Block(Block),
+    Lines(Vec<Line>),
+}
+
+/// One keyword line with its typed arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub keyword: &'static Keyword,
+    /// The keyword word (for a default: the enclosing block's keyword).
+    pub name_span: Span,
+    /// Where the statement is written (see [`Line::site`]).
+    pub site: Span,
+    /// Keyword and arguments.
+    pub span: Span,
+    pub args: Vec<Arg>,
+    /// Not written: added from the table's default.
+    pub from_default: bool,
+    pub body: SettingBody,
+}
+
+impl Setting {
+    pub fn name(&self) -> &'static str {
+        self.keyword.name
+    }
+
+    pub fn arg(&self, i: usize) -> Option<&Arg> {
+        self.args.get(i)
+    }
+
+    pub fn block(&self) -> Option<&Block> {
+        match &self.body {
+            SettingBody::Block(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        match &self.body {
+            SettingBody::Lines(l) => l,
+            _ => &[],
+        }
+    }
+}
+
+/// A block: its settings in file order, defaults appended.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Block {
+    pub settings: Vec<Setting>,
+}
+
+impl Block {
+    /// Every setting of keyword `name`, in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Setting> + 'a {
+        self.settings.iter().filter(move |s| s.keyword.name == name)
+    }
+
+    /// The setting keepalived uses for `name`: the last one written, else the default.
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.settings.iter().rev().find(|s| s.keyword.name == name)
+    }
+
+    /// Whether `name` was written (not only defaulted).
+    pub fn has(&self, name: &str) -> bool {
+        self.all(name).any(|s| !s.from_default)
+    }
+
+    fn first_value(&self, name: &str) -> Option<&Value> {
+        self.get(name).and_then(|s| s.args.first()).map(|a| &a.value)
+    }
+
+    pub fn uint(&self, name: &str) -> Option<u64> {
+        match self.first_value(name)? {
+            Value::Uint(v) => Some(*v),
+            Value::Port(p) => Some(*p as u64),
+            _ => None,
+        }
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.first_value(name)? {
+            Value::Int(v) => Some(*v),
+            Value::Uint(v) => i64::try_from(*v).ok(),
+            _ => None,
+        }
+    }
+
+    /// A duration in microseconds.
+    pub fn micros(&self, name: &str) -> Option<u64> {
+        match self.first_value(name)? {
+            Value::Micros(v) => Some(*v),
+            Value::Uint(v) => v.checked_mul(1_000_000),
+            _ => None,
+        }
+    }
+
+    /// A duration in whole milliseconds (rounded half up).
+    pub fn millis(&self, name: &str) -> Option<u64> {
+        self.micros(name).map(|us| us.saturating_add(500) / 1000)
+    }
+
+    pub fn ip(&self, name: &str) -> Option<IpAddr> {
+        match self.first_value(name)? {
+            Value::Ip(a) | Value::Prefix(a, _) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// The first argument's text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|s| s.args.first()).map(|a| a.text.as_str())
+    }
+
+    /// A flag keyword, written alone (true) or with a yes/no argument. Absent: `false`
+    /// unless the table gives a default.
+    pub fn flag(&self, name: &str) -> bool {
+        match self.get(name) {
+            None => false,
+            Some(s) => match s.args.first().map(|a| &a.value) {
+                Some(Value::Bool(b)) => *b,
+                _ => true,
+            },
+        }
+    }
+
+    /// A `yes|no` keyword that may be absent: `None` when neither written nor defaulted.
+    pub fn opt_flag(&self, name: &str) -> Option<bool> {
+        self.get(name).map(|_| self.flag(name))
+    }
+
+    /// The blocks of every `name` setting (`real_server`, `vrrp_instance`...).
+    pub fn blocks<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a Setting, &'a Block)> + 'a {
+        self.all(name).filter_map(|s| s.block().map(|b| (s, b)))
+    }
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Config {
+    pub root: Block,
+}
+
+/// Builds the IR of a parsed configuration.
+pub fn build(parsed: &Parsed) -> Config {
+    Config {
+        root: build_block(parsed, Some(parsed.tree.nodes()), schema::ROOT, None, 0),
+    }
+}
+
+const MAX_DEPTH: usize = 64;
+
+fn build_block(
+    parsed: &Parsed,
+    nodes: Option<Children<'_>>,
+    table: &'static [Keyword],
+    header: Option<Span>,
+    depth: usize,
+) -> Block {
+    let mut block = Block::default();
+    if let Some(nodes) = nodes {
+        collect(parsed, nodes, table, depth, &mut block.settings);
+    }
+    if let Some(header) = header {
+        for k in table {
+            if let Some(default) = k.default {
+                if !block.settings.iter().any(|s| s.keyword.name == k.name) {
+                    let args = default_args(k, default, header);
+                    block.settings.push(Setting {
+                        keyword: k,
+                        name_span: header,
+                        site: header,
+                        span: header,
+                        args,
+                        from_default: true,
+                        body: SettingBody::None,
+                    });
+                }
+            }
+        }
+    }
+    block
+}
+
+fn collect(parsed: &Parsed, nodes: Children<'_>, table: &'static [Keyword], depth: usize, out: &mut Vec<Setting>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for node in nodes {
+        let Some(first) = node.words().first() else {
+            // A block after no keyword: keepalived reads its lines as part of this block.
+            if let Some(b) = node.block() {
+                collect(parsed, b.nodes(), table, depth + 1, out);
+            }
+            continue;
+        };
+        let Some(k) = schema::find(table, first.text()) else {
+            continue;
+        };
+        let Some(args) = typed_args(k, node.args()) else {
+            continue;
+        };
+        let body = match (k.body, node.block()) {
+            (Body::Keywords(sub), Some(b)) => {
+                SettingBody::Block(build_block(parsed, Some(b.nodes()), sub, Some(first.span()), depth + 1))
+            }
+            (Body::Keywords(sub), None) => {
+                SettingBody::Block(build_block(parsed, None, sub, Some(first.span()), depth + 1))
+            }
+            (Body::Values(kind), Some(b)) => SettingBody::Lines(lines(parsed, k, kind, b.nodes())),
+            (Body::Values(_), None) => SettingBody::Lines(Vec::new()),
+            (Body::None, _) => SettingBody::None,
+        };
+        let span = node.words().span().unwrap_or(first.span());
+        out.push(Setting {
+            keyword: k,
+            name_span: first.span(),
+            site: site(parsed, first),
+            span,
+            args,
+            from_default: false,
+            body,
+        });
+    }
+}
+
+/// The typed arguments, or `None` when a required one is missing or invalid (keepalived
+/// ignores such a line). An invalid optional argument ends the list.
+fn typed_args(k: &Keyword, words: Words<'_>) -> Option<Vec<Arg>> {
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let ty = match k.args.get(i) {
+            Some(t) => t,
+            None if k.variadic => match k.args.last() {
+                Some(t) => t,
+                None => break,
+            },
+            None => break,
+        };
+        match value(ty, w.text()) {
+            Some(v) => out.push(Arg {
+                value: v,
+                text: w.text().to_string(),
+                span: w.span(),
+            }),
+            None if i < k.required as usize => return None,
+            None => break,
+        }
+    }
+    if out.len() < k.required as usize {
+        return None;
+    }
+    Some(out)
+}
+
+fn default_args(k: &Keyword, default: &str, span: Span) -> Vec<Arg> {
+    let mut out = Vec::new();
+    for (i, word) in default.split_whitespace().enumerate() {
+        let Some(ty) = k.args.get(i).or(if k.variadic { k.args.last() } else { None }) else {
+            break;
+        };
+        if let Some(v) = value(ty, word) {
+            out.push(Arg {
+                value: v,
+                text: word.to_string(),
+                span,
+            });
+        }
+    }
+    out
+}
+
+/// Parses one word as `ty`; `None` when it is not a valid value of it.
+pub fn value(ty: &Ty, text: &str) -> Option<Value> {
+    crate::checks::structure::invalid_value::validate(ty, text).ok()?;
+    Some(match ty {
+        Ty::Bool => Value::Bool(matches!(text, "true" | "on" | "yes")),
+        Ty::Uint { .. } => Value::Uint(text.parse().ok()?),
+        Ty::Int { .. } => Value::Int(text.parse().ok()?),
+        Ty::Secs { .. } => Value::Micros(crate::checks::structure::invalid_value::parse_secs(text).ok()?),
+        Ty::Enum(v) | Ty::EnumNoCase(v) => Value::Enum(v.iter().find(|c| c.eq_ignore_ascii_case(text))?),
+        Ty::Ip | Ty::Ip4 | Ty::Ip6 | Ty::Mcast4 | Ty::Mcast6 => Value::Ip(text.parse().ok()?),
+        Ty::IpPrefix => {
+            let (a, l) = text.split_once('/').map_or((text, None), |(a, l)| (a, Some(l)));
+            Value::Prefix(a.parse().ok()?, l.and_then(|l| l.parse().ok()))
+        }
+        Ty::Port => Value::Port(text.parse().ok()?),
+        _ => Value::Text(text.to_string()),
+    })
+}
+
+fn lines(parsed: &Parsed, k: &Keyword, kind: ValueKind, nodes: Children<'_>) -> Vec<Line> {
+    let is_static = k.name.starts_with("static_");
+    let mut out = Vec::new();
+    for node in nodes {
+        let words = node.words();
+        let Some(span) = words.span() else {
+            continue;
+        };
+        if node.block().is_some() {
+            continue;
+        }
+        let item = match kind {
+            ValueKind::Address => {
+                let place = match k.name {
+                    "virtual_ipaddress" => address::Place::Virtual,
+                    "virtual_ipaddress_excluded" => address::Place::Excluded,
+                    _ => address::Place::Static,
+                };
+                match address::parse(words, place) {
+                    Ok(p) => Item::Address(Box::new(p.value)),
+                    Err(_) => continue,
+                }
+            }
+            ValueKind::Route => match route::parse(words, is_static) {
+                Ok(p) => Item::Route(Box::new(p.value)),
+                Err(_) => continue,
+            },
+            ValueKind::Rule => match rule::parse(words, is_static) {
+                Ok(p) => Item::Rule(Box::new(p.value)),
+                Err(_) => continue,
+            },
+            _ => Item::Words,
+        };
+        out.push(Line {
+            words: words.iter().map(|w| (w.text().to_string(), w.span())).collect(),
+            span,
+            site: words.first().map_or(span, |w| site(parsed, w)),
+            item,
+        });
+    }
+    out
+}
+
+/// Where a word is written in the file that holds its statement: through `$NAME` and
+/// generator expansions to the reference, but not out of an included file.
+pub fn site(parsed: &Parsed, w: WordRef<'_>) -> Span {
+    let mut at = w.span();
+    for e in parsed.chain(w.exp()) {
+        match e.kind {
+            ExpansionKind::Include { .. } => break,
+            _ => at = e.site,
+        }
+    }
+    at
+}
+
+/// Re-exported for the lowering: a value line's words as text.
+pub fn texts(line: &Line) -> Vec<&str> {
+    line.words.iter().map(|(t, _)| t.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ir(text: &str) -> Config {
+        build(&vigil_grammar::parse_text("/t/keepalived.conf", text))
+    }
+
+    #[test]
+    fn settings_are_typed_and_defaults_added() {
+        let c = ir("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n advert_int 0.5\n nopreempt\n}\n");
+        let (s, vi) = c.root.blocks("vrrp_instance").next().unwrap();
+        assert_eq!(s.arg(0).unwrap().text, "VI_1");
+        assert_eq!(vi.uint("virtual_router_id"), Some(51));
+        assert_eq!(vi.micros("advert_int"), Some(500_000));
+        assert_eq!(vi.millis("advert_int"), Some(500));
+        assert!(vi.flag("nopreempt"));
+        assert!(!vi.flag("dont_track_primary"));
+        assert_eq!(vi.text("interface"), Some("eth0"));
+        // priority is not written: the table's default is there, marked as such.
+        let p = vi.get("priority").unwrap();
+        assert!(p.from_default);
+        assert_eq!(vi.uint("priority"), Some(100));
+        assert!(!vi.has("priority"));
+    }
+
+    #[test]
+    fn invalid_values_are_left_out_and_the_rest_kept() {
+        let c = ir("vrrp_instance VI_1 {\n virtual_router_id 300\n priority x\n interface eth0\n bogus 1\n}\n");
+        let (_, vi) = c.root.blocks("vrrp_instance").next().unwrap();
+        assert_eq!(vi.uint("virtual_router_id"), None);
+        assert_eq!(vi.uint("priority"), Some(100), "the default replaces the bad value");
+        assert_eq!(vi.text("interface"), Some("eth0"));
+    }
+
+    #[test]
+    fn value_lines_are_parsed() {
+        let c = ir("vrrp_instance VI_1 {\n virtual_ipaddress {\n 10.0.0.1/24 dev eth1\n 300.1.1.1\n }\n}\n");
+        let (_, vi) = c.root.blocks("vrrp_instance").next().unwrap();
+        let lines = vi.get("virtual_ipaddress").unwrap().lines();
+        assert_eq!(lines.len(), 1, "the bad address is dropped");
+        match &lines[0].item {
+            Item::Address(a) => {
+                assert_eq!(a.addr.to_string(), "10.0.0.1");
+                assert_eq!(a.prefix, 24);
+                assert_eq!(a.dev.as_ref().unwrap().value, "eth1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn last_setting_wins() {
+        let c = ir("global_defs {\n router_id a\n router_id b\n}\n");
+        let (_, g) = c.root.blocks("global_defs").next().unwrap();
+        assert_eq!(g.text("router_id"), Some("b"));
+        assert_eq!(g.all("router_id").count(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let text = "global_defs {\n".repeat(120) + &"}\n".repeat(120);
+        let _ = ir(&text);
+    }
+}

@@ -1,0 +1,1422 @@
+//! Lowering: the typed IR ([`crate::ir`]) to the runtime's plan ([`vigil_plan::Plan`]).
+//!
+//! This is where keepalived's conditional defaults and load-time adjustments are applied, so
+//! the plan says what keepalived would actually run: priority 255 for an initial MASTER
+//! without a priority, VRRPv2 intervals rounded to seconds, nopreempt cleared where it cannot
+//! work, ports of direct-routing real servers reset, quorum clamped, and so on. The checks
+//! report each of those adjustments; lowering only applies them. Plain defaults come from the
+//! keyword table through the IR.
+
+use crate::ir::{Block, Config, Item, Line, Setting, Value};
+use crate::values::{self, address, route, rule, Family as VFamily, NameOrNum, Prefix as VPrefix};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use vigil_grammar::{Parsed, Span};
+use vigil_plan as p;
+
+/// Builds the plan of a configuration (which should have no errors: the caller refuses to
+/// write a plan otherwise).
+pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
+    let cx = Cx::new(parsed, ir);
+    let mut plan = p::Plan::empty(source);
+    plan.global = cx.global();
+    for s in ir.root.all("static_ipaddress") {
+        plan.static_addresses
+            .extend(s.lines().iter().filter_map(|l| cx.address(l)));
+    }
+    for s in ir.root.all("static_routes") {
+        plan.static_routes.extend(s.lines().iter().filter_map(|l| cx.route(l)));
+    }
+    for s in ir.root.all("static_rules") {
+        plan.static_rules.extend(s.lines().iter().filter_map(|l| cx.rule(l)));
+    }
+    plan.sync_groups = cx.sync_groups();
+    plan.vrrp_instances = cx.instances(&plan.sync_groups);
+    let tracked = |kind: fn(&p::Tracking) -> &Vec<p::TrackRef>, name: &str| {
+        plan.vrrp_instances
+            .iter()
+            .any(|i| kind(&i.track).iter().any(|t| t.name == name))
+            || plan
+                .sync_groups
+                .iter()
+                .any(|g| kind(&g.track).iter().any(|t| t.name == name))
+    };
+    plan.vrrp_scripts = cx
+        .vrrp_scripts()
+        .into_iter()
+        .filter(|s| tracked(|t| &t.scripts, &s.name))
+        .collect();
+    plan.track_files = cx.track_files();
+    plan.track_processes = cx.track_processes();
+    plan.bfd_instances = cx.bfd_instances();
+    plan.virtual_servers = cx.virtual_servers();
+    let used: Vec<String> = plan
+        .virtual_servers
+        .iter()
+        .filter_map(|v| match &v.key {
+            p::ServiceKey::Group { name } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    plan.virtual_server_groups = cx
+        .virtual_server_groups()
+        .into_iter()
+        .filter(|g| used.contains(&g.name))
+        .collect();
+    plan
+}
+
+struct Cx<'a> {
+    parsed: &'a Parsed,
+    ir: &'a Config,
+    global: Option<&'a Block>,
+    /// Default weights of the trackers, by kind and name.
+    weights: HashMap<(&'static str, String), (i32, bool)>,
+}
+
+fn name_of(s: &Setting) -> Option<String> {
+    s.arg(0).map(|a| a.text.clone())
+}
+
+/// A `weight W [reverse]` setting.
+fn weight_of(b: &Block) -> (i32, bool) {
+    let w = b.int("weight").unwrap_or(0) as i32;
+    let rev = b
+        .get("weight")
+        .is_some_and(|s| s.args.iter().any(|a| a.value == Value::Enum("reverse")));
+    (w, rev)
+}
+
+fn family(f: VFamily) -> p::Family {
+    match f {
+        VFamily::V4 => p::Family::Ipv4,
+        VFamily::V6 => p::Family::Ipv6,
+    }
+}
+
+fn prefix(pf: &VPrefix) -> p::Prefix {
+    match pf {
+        VPrefix::Any => p::Prefix {
+            address: None,
+            prefix_len: 0,
+        },
+        VPrefix::Net { addr, len } => p::Prefix {
+            address: Some(*addr),
+            prefix_len: *len,
+        },
+    }
+}
+
+fn name_or_num(n: &NameOrNum) -> p::NameOrNumber {
+    match n {
+        NameOrNum::Num(v) => p::NameOrNumber::Number(*v),
+        NameOrNum::Name(s) => p::NameOrNumber::Name(s.clone()),
+    }
+}
+
+/// Splits a command line the way keepalived does: white space separates words; single
+/// quotes keep everything, double quotes keep everything but backslash escapes; a backslash
+/// outside quotes escapes the next character.
+pub fn split_command(cmd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = cmd.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                cur.push(n);
+                            }
+                        }
+                        _ => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            _ => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+impl<'a> Cx<'a> {
+    fn new(parsed: &'a Parsed, ir: &'a Config) -> Cx<'a> {
+        let global = ir.root.blocks("global_defs").map(|(_, b)| b).last();
+        let mut weights = HashMap::new();
+        for (kind, kw) in [
+            ("script", "vrrp_script"),
+            ("file", "track_file"),
+            ("process", "vrrp_track_process"),
+            ("bfd", "bfd_instance"),
+        ] {
+            for (s, b) in ir.root.blocks(kw) {
+                if let Some(n) = name_of(s) {
+                    weights.insert((kind, n), weight_of(b));
+                }
+            }
+        }
+        Cx {
+            parsed,
+            ir,
+            global,
+            weights,
+        }
+    }
+
+    fn origin(&self, span: Span) -> p::Origin {
+        let file = self.parsed.sources.get(span.file);
+        let (line, _) = file.line_col(span.start);
+        p::Origin {
+            file: file.path.display().to_string(),
+            line: line as u32,
+        }
+    }
+
+    fn g_flag(&self, name: &str) -> bool {
+        self.global.is_some_and(|g| g.flag(name))
+    }
+
+    fn script_user(&self) -> (Option<String>, Option<String>) {
+        match self.global.and_then(|g| g.get("script_user")) {
+            Some(s) => (name_of(s), s.arg(1).map(|a| a.text.clone())),
+            None => (None, None),
+        }
+    }
+
+    /// A command from a setting `CMD [USER [GROUP]]` (or from its first argument only when
+    /// `with_user` is false, for blocks that set `user` separately).
+    fn command(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
+        let cmd = s.arg(0)?;
+        let argv = split_command(&cmd.text);
+        if argv.is_empty() {
+            return None;
+        }
+        let (mut user, mut group) = (None, None);
+        if with_user {
+            user = s.arg(1).map(|a| a.text.clone());
+            group = s.arg(2).map(|a| a.text.clone());
+        }
+        if user.is_none() {
+            (user, group) = self.script_user();
+        }
+        Some(p::Command { argv, user, group })
+    }
+
+    /// A command with the block's own `user USER [GROUP]`.
+    fn command_in(&self, s: &Setting, b: &Block) -> Option<p::Command> {
+        let mut c = self.command(s, false)?;
+        if let Some(u) = b.get("user") {
+            c.user = name_of(u);
+            c.group = u.arg(1).map(|a| a.text.clone());
+        }
+        Some(c)
+    }
+
+    fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
+        let g = self.global?;
+        let path = g.text(name)?.to_string();
+        Some(p::Fifo {
+            path,
+            script: g.get(script).and_then(|s| self.command(s, true)),
+        })
+    }
+
+    fn global(&self) -> p::Global {
+        let mut out = p::Global::default();
+        let Some(g) = self.global else {
+            return out;
+        };
+        out.router_id = g.text("router_id").map(str::to_string);
+        (out.script_user, out.script_group) = self.script_user();
+        out.enable_script_security = g.flag("enable_script_security");
+        if let Some(v) = g.uint("vrrp_version") {
+            out.vrrp_version = v as u8;
+        }
+        out.vrrp_strict = g.flag("vrrp_strict");
+        if let Some(IpAddr::V4(a)) = g.ip("vrrp_mcast_group4") {
+            out.vrrp_mcast_group4 = a;
+        }
+        if let Some(IpAddr::V6(a)) = g.ip("vrrp_mcast_group6") {
+            out.vrrp_mcast_group6 = a;
+        }
+        out.vrrp_check_unicast_src = g.flag("vrrp_check_unicast_src");
+        out.vrrp_skip_check_adv_addr = g.flag("vrrp_skip_check_adv_addr");
+        out.vrrp_garp_interval_ms = g.millis("vrrp_garp_interval").unwrap_or(0);
+        out.vrrp_gna_interval_ms = g.millis("vrrp_gna_interval").unwrap_or(0);
+        out.vrrp_startup_delay_ms = g.millis("vrrp_startup_delay").unwrap_or(0);
+        out.notify_fifo = self.fifo("notify_fifo", "notify_fifo_script");
+        out.vrrp_notify_fifo = self.fifo("vrrp_notify_fifo", "vrrp_notify_fifo_script");
+        out.lvs_notify_fifo = self.fifo("lvs_notify_fifo", "lvs_notify_fifo_script");
+        if let Some(s) = g.get("lvs_timeouts") {
+            let words: Vec<&str> = s.args.iter().map(|a| a.text.as_str()).collect();
+            for pair in words.chunks(2) {
+                let (Some(k), Some(v)) = (pair.first(), pair.get(1)) else {
+                    break;
+                };
+                let ms = v.parse::<u64>().ok().map(|v| v * 1000);
+                match *k {
+                    "tcp" => out.lvs_timeout_tcp_ms = ms,
+                    "tcpfin" => out.lvs_timeout_tcpfin_ms = ms,
+                    "udp" => out.lvs_timeout_udp_ms = ms,
+                    _ => {}
+                }
+            }
+        }
+        out.dynamic_interfaces = g.has("dynamic_interfaces");
+        out
+    }
+
+    fn address(&self, l: &Line) -> Option<p::Address> {
+        let Item::Address(a) = &l.item else {
+            return None;
+        };
+        Some(p::Address {
+            address: a.addr,
+            prefix_len: a.prefix,
+            dev: a.dev.as_ref().map(|d| d.value.clone()),
+            scope: a.scope.as_ref().map(|s| s.value),
+            broadcast: a.broadcast.as_ref().map(|b| match b.value {
+                address::Broadcast::Addr(x) => p::Broadcast::Address(x),
+                address::Broadcast::Plus => p::Broadcast::HostBitsSet,
+                address::Broadcast::Minus => p::Broadcast::HostBitsClear,
+            }),
+            label: a.label.as_ref().map(|s| s.value.clone()),
+            peer: a.peer.as_ref().map(|s| s.value),
+            home: a.flags.home,
+            nodad: a.flags.nodad,
+            mngtmpaddr: a.flags.mngtmpaddr,
+            noprefixroute: a.flags.noprefixroute,
+            autojoin: a.flags.autojoin,
+            no_track: a.no_track,
+            preferred_lft_secs: a.preferred_lft.as_ref().and_then(|l| match l.value {
+                address::Lifetime::Secs(s) => Some(s),
+                address::Lifetime::Forever => None,
+            }),
+            track_group: a.track_group.as_ref().map(|s| s.value.clone()),
+            use_vmac: a.use_vmac,
+            origin: self.origin(l.site),
+        })
+    }
+
+    fn route(&self, l: &Line) -> Option<p::Route> {
+        let Item::Route(r) = &l.item else {
+            return None;
+        };
+        let r: &route::Route = r;
+        Some(p::Route {
+            family: family(r.family),
+            kind: r.kind.as_ref().map_or("unicast", |k| k.value).to_string(),
+            dst: prefix(&r.dst.value),
+            src: r.src.as_ref().map(|s| s.value),
+            via: r.via.as_ref().map(|s| s.value),
+            from: r.from.as_ref().map(|s| prefix(&s.value)),
+            dev: r.dev.as_ref().map(|s| s.value.clone()),
+            table: r.table.as_ref().map(|s| name_or_num(&s.value)),
+            protocol: r.protocol.as_ref().map(|s| name_or_num(&s.value)),
+            tos: r.tos.as_ref().map(|s| name_or_num(&s.value)),
+            scope: r.scope.as_ref().map(|s| s.value),
+            metric: r.metric.as_ref().map(|s| s.value),
+            pref: r.pref.as_ref().map(|s| s.value),
+            onlink: r.onlink,
+            expires_secs: r.expires.as_ref().map(|s| s.value),
+            metrics: r
+                .metrics
+                .iter()
+                .map(|m| {
+                    let v = match &m.value {
+                        route::MetricValue::Num(n) => n.to_string(),
+                        route::MetricValue::Time(t) => t.clone(),
+                    };
+                    if m.lock {
+                        format!("lock {} {v}", m.name)
+                    } else {
+                        format!("{} {v}", m.name)
+                    }
+                })
+                .collect(),
+            encap: r
+                .encap
+                .as_ref()
+                .map(|e| std::iter::once(e.kind.clone()).chain(e.args.iter().cloned()).collect())
+                .unwrap_or_default(),
+            nexthops: r
+                .nexthops
+                .iter()
+                .map(|n| p::Nexthop {
+                    via: n.via.as_ref().map(|s| s.value),
+                    dev: n.dev.as_ref().map(|s| s.value.clone()),
+                    weight: n.weight.as_ref().map(|s| s.value),
+                    onlink: n.onlink,
+                })
+                .collect(),
+            vrf: r.vrf.as_ref().map(|s| s.value.clone()),
+            no_track: r.no_track,
+            track_group: r.track_group.as_ref().map(|s| s.value.clone()),
+            mode: match r.mode.as_ref().map(|m| m.value) {
+                None | Some(route::AddMode::Add) => "add",
+                Some(route::AddMode::Append) => "append",
+                Some(route::AddMode::Prepend) => "prepend",
+            }
+            .to_string(),
+            origin: self.origin(l.site),
+        })
+    }
+
+    fn rule(&self, l: &Line) -> Option<p::Rule> {
+        let Item::Rule(r) = &l.item else {
+            return None;
+        };
+        let r: &rule::Rule = r;
+        let (action, target) = match &r.action.value {
+            rule::Action::Table(t) => ("table", Some(name_or_num(t))),
+            rule::Action::Goto(n) => ("goto", Some(p::NameOrNumber::Number(u64::from(*n)))),
+            rule::Action::Nop => ("nop", None),
+            rule::Action::Blackhole => ("blackhole", None),
+            rule::Action::Unreachable => ("unreachable", None),
+            rule::Action::Prohibit => ("prohibit", None),
+            rule::Action::L3mdev => ("l3mdev", None),
+        };
+        Some(p::Rule {
+            family: family(r.family),
+            action: action.to_string(),
+            target,
+            invert: r.invert,
+            from: r.from.as_ref().map(|s| prefix(&s.value)),
+            to: r.to.as_ref().map(|s| prefix(&s.value)),
+            preference: r.preference.as_ref().map(|s| s.value),
+            tos: r.tos.as_ref().map(|s| name_or_num(&s.value)),
+            fwmark: r.fwmark.as_ref().map(|s| s.value.0),
+            fwmask: r.fwmark.as_ref().and_then(|s| s.value.1),
+            iif: r.iif.as_ref().map(|s| s.value.clone()),
+            oif: r.oif.as_ref().map(|s| s.value.clone()),
+            suppress_prefixlength: r.suppress_prefixlength.as_ref().map(|s| s.value),
+            uid_range: r.uidrange.as_ref().map(|s| s.value),
+            ipproto: r.ipproto.as_ref().map(|s| name_or_num(&s.value)),
+            sport: r.sport.as_ref().map(|s| s.value),
+            dport: r.dport.as_ref().map(|s| s.value),
+            no_track: r.no_track,
+            track_group: r.track_group.as_ref().map(|s| s.value.clone()),
+            origin: self.origin(l.site),
+        })
+    }
+
+    /// `NAME|IFNAME [weight W [reverse|noreverse]]` lines.
+    fn track_lines(&self, s: &Setting, kind: &'static str) -> Vec<(String, i32, bool, Span)> {
+        let mut out: Vec<(String, i32, bool, Span)> = Vec::new();
+        for l in s.lines() {
+            let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
+            let Some(name) = words.first() else {
+                continue;
+            };
+            if out.iter().any(|(n, ..)| n == name) {
+                continue; // keepalived drops duplicates
+            }
+            let (mut w, mut rev) = self
+                .weights
+                .get(&(kind, name.to_string()))
+                .copied()
+                .unwrap_or((0, false));
+            if let Some(i) = words.iter().position(|w| *w == "weight") {
+                if let Some(v) = words.get(i + 1).and_then(|v| v.parse::<i32>().ok()) {
+                    w = v;
+                    rev = false;
+                }
+                match words.get(i + 2) {
+                    Some(&"reverse") => rev = true,
+                    Some(&"noreverse") => rev = false,
+                    _ => {}
+                }
+            }
+            out.push((name.to_string(), w, rev, l.site));
+        }
+        out
+    }
+
+    fn tracking(&self, b: &Block) -> p::Tracking {
+        let refs = |kw: &str, kind: &'static str| -> Vec<p::TrackRef> {
+            b.all(kw)
+                .flat_map(|s| self.track_lines(s, kind))
+                .map(|(name, weight, reverse, span)| p::TrackRef {
+                    name,
+                    weight,
+                    reverse,
+                    origin: self.origin(span),
+                })
+                .collect()
+        };
+        p::Tracking {
+            interfaces: b
+                .all("track_interface")
+                .flat_map(|s| self.track_lines(s, "interface"))
+                .map(|(interface, weight, reverse, span)| p::TrackInterface {
+                    interface,
+                    weight,
+                    reverse,
+                    origin: self.origin(span),
+                })
+                .collect(),
+            scripts: refs("track_script", "script"),
+            files: refs("track_file", "file"),
+            processes: refs("track_process", "process"),
+            bfds: refs("track_bfd", "bfd"),
+        }
+    }
+
+    fn notify(&self, b: &Block) -> p::Notify {
+        // keepalived keeps the first notify script of each kind.
+        let first = |kw: &str| b.all(kw).next().and_then(|s| self.command(s, true));
+        p::Notify {
+            master: first("notify_master"),
+            backup: first("notify_backup"),
+            fault: first("notify_fault"),
+            stop: first("notify_stop"),
+            deleted: first("notify_deleted"),
+            any: first("notify"),
+            master_rx_lower_pri: first("notify_master_rx_lower_pri"),
+            priority_changes: b.flag("notify_priority_changes"),
+        }
+    }
+
+    fn sync_groups(&self) -> Vec<p::SyncGroup> {
+        let mut out: Vec<p::SyncGroup> = Vec::new();
+        let instances: Vec<String> = self.ir.root.all("vrrp_instance").filter_map(name_of).collect();
+        for (s, b) in self.ir.root.blocks("vrrp_sync_group") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            if out.iter().any(|g| g.name == name) {
+                continue;
+            }
+            let mut members = Vec::new();
+            for l in b.all("group").flat_map(|g| g.lines()) {
+                for (m, _) in &l.words {
+                    let taken = out.iter().any(|g| g.members.contains(m));
+                    if instances.contains(m) && !taken && !members.contains(m) {
+                        members.push(m.clone());
+                    }
+                }
+            }
+            if members.is_empty() {
+                continue; // keepalived removes a group without members
+            }
+            out.push(p::SyncGroup {
+                name,
+                members,
+                track: self.tracking(b),
+                notify: self.notify(b),
+                tracking_weight: b.flag("sync_group_tracking_weight") || b.flag("global_tracking"),
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn instances(&self, groups: &[p::SyncGroup]) -> Vec<p::VrrpInstance> {
+        let mut out: Vec<p::VrrpInstance> = Vec::new();
+        for (s, b) in self.ir.root.blocks("vrrp_instance") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            if out.iter().any(|i| i.name == name) {
+                continue;
+            }
+            if let Some(i) = self.instance(name, s, b, groups) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn instance(&self, name: String, s: &Setting, b: &Block, groups: &[p::SyncGroup]) -> Option<p::VrrpInstance> {
+        let vrid = b.uint("virtual_router_id")? as u8;
+        let strict = self.g_flag("vrrp_strict") || b.flag("strict_mode");
+        let addresses = |kw: &str| -> Vec<p::Address> {
+            b.all(kw)
+                .flat_map(|s| s.lines())
+                .filter_map(|l| self.address(l))
+                .collect()
+        };
+        let mut vips = addresses("virtual_ipaddress");
+        let mut evips = addresses("virtual_ipaddress_excluded");
+        let peers: Vec<p::Peer> = b
+            .all("unicast_peer")
+            .flat_map(|s| s.lines())
+            .filter_map(|l| {
+                let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
+                let address = values::parse_ip(words.first()?)?;
+                let opt = |k: &str| {
+                    let i = words.iter().position(|w| *w == k)?;
+                    words.get(i + 1)?.parse::<u8>().ok()
+                };
+                Some(p::Peer {
+                    address,
+                    min_ttl: opt("min_ttl"),
+                    max_ttl: opt("max_ttl"),
+                    origin: self.origin(l.site),
+                })
+            })
+            .collect();
+        let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
+        // The family: the first address written, else native_ipv6, else IPv4.
+        let v6 = b
+            .settings
+            .iter()
+            .find_map(|s| match s.name() {
+                "native_ipv6" => Some(true),
+                "virtual_ipaddress" => s.lines().iter().find_map(|l| match &l.item {
+                    Item::Address(a) => Some(a.addr.is_ipv6()),
+                    _ => None,
+                }),
+                "unicast_peer" => s
+                    .lines()
+                    .iter()
+                    .find_map(|l| values::parse_ip(&l.words.first()?.0).map(|a| a.is_ipv6())),
+                "unicast_src_ip" | "mcast_src_ip" => match s.arg(0).map(|a| &a.value) {
+                    Some(Value::Ip(a)) => Some(a.is_ipv6()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or(false);
+        let fam = if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 };
+        // keepalived drops addresses of the other family.
+        vips.retain(|a| a.address.is_ipv6() == v6);
+        evips.retain(|a| a.address.is_ipv6() == v6);
+        let version = match b.uint("version") {
+            Some(2) if v6 => 3,
+            Some(v) => v as u8,
+            None if v6 => 3,
+            None => self.global.and_then(|g| g.uint("vrrp_version")).unwrap_or(2) as u8,
+        };
+        let written_state = b.text("state");
+        let mut priority = if b.has("priority") {
+            b.uint("priority").unwrap_or(100) as u8
+        } else if written_state == Some("MASTER") {
+            255
+        } else {
+            100
+        };
+        if priority == 0 {
+            priority = 100;
+        }
+        let mut state = match written_state {
+            Some("MASTER") => p::State::Master,
+            Some(_) => p::State::Backup,
+            None if priority == 255 => p::State::Master,
+            None => p::State::Backup,
+        };
+        if strict && (state == p::State::Master) != (priority == 255) {
+            state = if priority == 255 {
+                p::State::Master
+            } else {
+                p::State::Backup
+            };
+        }
+        let mut preempt = !b.flag("nopreempt");
+        if priority == 255 || state == p::State::Master {
+            preempt = true;
+        }
+        let mut preempt_delay_ms = b.millis("preempt_delay").unwrap_or(0);
+        if state == p::State::Master || strict || !preempt {
+            preempt_delay_ms = 0;
+        }
+        let adv_us = b.micros("advert_int").unwrap_or(1_000_000);
+        let advert_int_ms = if version == 2 {
+            let secs = adv_us.saturating_add(500_000) / 1_000_000;
+            secs.clamp(1, 255) * 1000
+        } else {
+            let cs = adv_us.saturating_add(5_000) / 10_000;
+            cs.clamp(1, 4095) * 10
+        };
+        let accept = if b.has("accept") {
+            true
+        } else if b.has("no_accept") {
+            false
+        } else {
+            priority == 255 || !strict
+        };
+        let authentication = b
+            .blocks("authentication")
+            .last()
+            .and_then(|(_, a)| {
+                let kind = a.text("auth_type")?.to_string();
+                let pass = a.text("auth_pass")?;
+                let password: String = pass
+                    .chars()
+                    .scan(0usize, |n, c| {
+                        *n += c.len_utf8();
+                        (*n <= 8).then_some(c)
+                    })
+                    .collect();
+                Some(p::Authentication { kind, password })
+            })
+            .filter(|a| version == 2 && !strict && !(a.kind == "AH" && v6));
+        let mcast_dst_ip = b.ip("mcast_dst_ip").unwrap_or(if v6 {
+            IpAddr::V6(
+                self.global
+                    .and_then(|g| g.ip("vrrp_mcast_group6"))
+                    .and_then(|a| match a {
+                        IpAddr::V6(a) => Some(a),
+                        _ => None,
+                    })
+                    .unwrap_or(p::Global::default().vrrp_mcast_group6),
+            )
+        } else {
+            IpAddr::V4(
+                self.global
+                    .and_then(|g| g.ip("vrrp_mcast_group4"))
+                    .and_then(|a| match a {
+                        IpAddr::V4(a) => Some(a),
+                        _ => None,
+                    })
+                    .unwrap_or(p::Global::default().vrrp_mcast_group4),
+            )
+        });
+        let vmac = b
+            .get("use_vmac")
+            .map(|s| (s, "macvlan"))
+            .or(b.get("use_ipvlan").map(|s| (s, "ipvlan")));
+        let vmac = vmac.map(|(s, kind)| {
+            let mut name = None;
+            let mut mac = None;
+            for a in &s.args {
+                if a.text.matches(':').count() == 5 {
+                    mac = Some(a.text.to_ascii_lowercase());
+                } else if name.is_none() {
+                    name = Some(a.text.clone());
+                }
+            }
+            p::Vmac {
+                kind: kind.to_string(),
+                name: name.unwrap_or_else(|| format!("vrrp.{vrid}")),
+                mac: if kind == "macvlan" { mac } else { None },
+                xmit_base: b.flag("vmac_xmit_base"),
+            }
+        });
+        let sync_group = groups.iter().find(|g| g.members.contains(&name)).cloned();
+        let mut track = self.tracking(b);
+        let interface = b.text("interface").map(str::to_string);
+        // keepalived ignores tracking its own interface.
+        track.interfaces.retain(|t| Some(&t.interface) != interface.as_ref());
+        // Weights are ignored for the address owner and in a sync group without
+        // sync_group_tracking_weight.
+        if priority == 255 || sync_group.as_ref().is_some_and(|g| !g.tracking_weight) {
+            for t in &mut track.interfaces {
+                t.weight = 0;
+            }
+            for list in [
+                &mut track.scripts,
+                &mut track.files,
+                &mut track.processes,
+                &mut track.bfds,
+            ] {
+                list.retain(|t| t.weight == 0);
+            }
+        }
+        let g_bool = |inst: &str, global: &str| b.flag(inst) || self.g_flag(global);
+        let unicast_ttl = b.uint("unicast_ttl").unwrap_or(255) as u8;
+        Some(p::VrrpInstance {
+            name: name.clone(),
+            interface,
+            virtual_router_id: vrid,
+            version,
+            family: fam,
+            initial_state: state,
+            priority,
+            advert_int_ms,
+            preempt,
+            preempt_delay_ms,
+            accept,
+            authentication,
+            mcast_dst_ip,
+            src_ip,
+            unicast_fault_no_peer: b.flag("unicast_fault_no_peer"),
+            check_unicast_src: g_bool("check_unicast_src", "vrrp_check_unicast_src"),
+            unicast_ttl: if peers.is_empty() { 255 } else { unicast_ttl },
+            unicast_peers: peers,
+            virtual_addresses: vips,
+            excluded_addresses: evips,
+            virtual_routes: b
+                .all("virtual_routes")
+                .flat_map(|s| s.lines())
+                .filter_map(|l| self.route(l))
+                .collect(),
+            virtual_rules: b
+                .all("virtual_rules")
+                .flat_map(|s| s.lines())
+                .filter_map(|l| self.rule(l))
+                .collect(),
+            track,
+            dont_track_primary: b.flag("dont_track_primary"),
+            notify: self.notify(b),
+            garp: p::Garp {
+                master_delay_ms: b.millis("garp_master_delay").unwrap_or(5000),
+                master_repeat: b.uint("garp_master_repeat").unwrap_or(5).max(1) as u32,
+                master_refresh_ms: b.millis("garp_master_refresh").unwrap_or(0),
+                master_refresh_repeat: b.uint("garp_master_refresh_repeat").unwrap_or(1).max(1) as u32,
+                lower_prio_delay_ms: b
+                    .millis("garp_lower_prio_delay")
+                    .or_else(|| self.global.and_then(|g| g.millis("vrrp_garp_lower_prio_delay"))),
+                lower_prio_repeat: b
+                    .uint("garp_lower_prio_repeat")
+                    .or_else(|| self.global.and_then(|g| g.uint("vrrp_garp_lower_prio_repeat")))
+                    .map(|v| v as u32),
+            },
+            vmac,
+            down_timer_adverts: if strict {
+                3
+            } else {
+                b.uint("down_timer_adverts").unwrap_or(3) as u32
+            },
+            lower_prio_no_advert: strict || g_bool("lower_prio_no_advert", "vrrp_lower_prio_no_advert"),
+            higher_prio_send_advert: !strict && g_bool("higher_prio_send_advert", "vrrp_higher_prio_send_advert"),
+            skip_check_adv_addr: g_bool("skip_check_adv_addr", "vrrp_skip_check_adv_addr"),
+            v3_checksum_as_v2: b.flag("v3_checksum_as_v2"),
+            strict,
+            sync_group: sync_group.map(|g| g.name),
+            origin: self.origin(s.site),
+        })
+    }
+
+    fn vrrp_scripts(&self) -> Vec<p::VrrpScript> {
+        let mut out: Vec<p::VrrpScript> = Vec::new();
+        for (s, b) in self.ir.root.blocks("vrrp_script") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            let Some(command) = b.get("script").and_then(|c| self.command_in(c, b)) else {
+                continue;
+            };
+            let interval_ms = b.millis("interval").unwrap_or(1000).max(1);
+            let (weight, weight_reverse) = weight_of(b);
+            out.retain(|o| o.name != name);
+            out.push(p::VrrpScript {
+                name,
+                command,
+                interval_ms,
+                timeout_ms: b.millis("timeout").filter(|t| *t > 0).unwrap_or(interval_ms),
+                weight,
+                weight_reverse,
+                rise: b.uint("rise").unwrap_or(1).max(1) as u32,
+                fall: b.uint("fall").unwrap_or(1).max(1) as u32,
+                init_fail: b.flag("init_fail"),
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn track_files(&self) -> Vec<p::TrackFile> {
+        let mut out = Vec::new();
+        for (s, b) in self.ir.root.blocks("track_file") {
+            let (Some(name), Some(file)) = (name_of(s), b.text("file")) else {
+                continue;
+            };
+            let (weight, weight_reverse) = weight_of(b);
+            let init = b.get("init_file");
+            let init_words: Vec<&str> = init
+                .map(|s| s.args.iter().map(|a| a.text.as_str()).collect())
+                .unwrap_or_default();
+            out.push(p::TrackFile {
+                name,
+                file: file.to_string(),
+                weight,
+                weight_reverse,
+                init_value: init.map(|_| init_words.iter().find_map(|w| w.parse::<i64>().ok()).unwrap_or(0)),
+                init_overwrite: init_words.contains(&"overwrite"),
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn track_processes(&self) -> Vec<p::TrackProcess> {
+        let mut out = Vec::new();
+        for (s, b) in self.ir.root.blocks("vrrp_track_process") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            let Some(process) = b.get("process") else {
+                continue;
+            };
+            let (weight, weight_reverse) = weight_of(b);
+            let process: Vec<String> = process.args.iter().map(|a| a.text.clone()).collect();
+            let param_match = match b.get("param_match") {
+                Some(s) => Some(s.arg(0).map_or("exact".to_string(), |a| a.text.clone())),
+                None if process.len() > 1 => Some("exact".to_string()),
+                None => None,
+            };
+            out.push(p::TrackProcess {
+                name,
+                process,
+                param_match,
+                full_command: b.flag("full_command"),
+                weight,
+                weight_reverse,
+                quorum: b.uint("quorum").unwrap_or(1) as u32,
+                quorum_max: b.uint("quorum_max").map(|v| v as u32),
+                delay_ms: b.millis("delay").unwrap_or(0),
+                terminate_delay_ms: b.millis("terminate_delay").unwrap_or(0),
+                fork_delay_ms: b.millis("fork_delay").unwrap_or(0),
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn bfd_instances(&self) -> Vec<p::BfdInstance> {
+        let mut out = Vec::new();
+        for (s, b) in self.ir.root.blocks("bfd_instance") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            let (weight, weight_reverse) = weight_of(b);
+            let ms = |k: &str, d: u64| b.uint(k).unwrap_or(d);
+            out.push(p::BfdInstance {
+                name,
+                neighbor_ip: b.ip("neighbor_ip").or_else(|| b.ip("neighbour_ip")),
+                source_ip: b.ip("source_ip"),
+                min_rx_ms: ms("min_rx", 10),
+                min_tx_ms: ms("min_tx", 10),
+                idle_tx_ms: ms("idle_tx", 1000),
+                multiplier: b.uint("multiplier").unwrap_or(5) as u32,
+                passive: b.flag("passive"),
+                multihop: b.flag("multihop"),
+                ttl: b.uint("ttl").or_else(|| b.uint("hoplimit")).map(|v| v as u8),
+                max_hops: b.uint("max_hops").map(|v| v as u8),
+                weight,
+                weight_reverse,
+                used_by: ["vrrp", "checker"]
+                    .into_iter()
+                    .filter(|k| b.has(k))
+                    .map(str::to_string)
+                    .collect(),
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn virtual_server_groups(&self) -> Vec<p::VirtualServerGroup> {
+        let mut out = Vec::new();
+        for s in self.ir.root.all("virtual_server_group") {
+            let Some(name) = name_of(s) else {
+                continue;
+            };
+            let entries = s
+                .lines()
+                .iter()
+                .filter_map(|l| {
+                    let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
+                    let origin = self.origin(l.span);
+                    if words.first() == Some(&"fwmark") {
+                        return Some(p::VsgEntry {
+                            address: None,
+                            address_end: None,
+                            port: None,
+                            fwmark: Some(words.get(1)?.parse().ok()?),
+                            origin,
+                        });
+                    }
+                    let first = words.first()?;
+                    let (start, end) = match first.split_once('-') {
+                        Some((a, e)) => {
+                            let a: IpAddr = values::parse_ip(a)?;
+                            let end = match a {
+                                IpAddr::V4(v4) => {
+                                    let last: u8 = e.parse().ok()?;
+                                    let o = v4.octets();
+                                    Some(IpAddr::V4([o[0], o[1], o[2], last].into()))
+                                }
+                                IpAddr::V6(v6) => {
+                                    let last = u16::from_str_radix(e, 16).ok()?;
+                                    let mut s = v6.segments();
+                                    s[7] = last;
+                                    Some(IpAddr::V6(s.into()))
+                                }
+                            };
+                            (a, end)
+                        }
+                        None => (values::parse_ip(first.split('/').next()?)?, None),
+                    };
+                    Some(p::VsgEntry {
+                        address: Some(start),
+                        address_end: end,
+                        port: words.get(1).and_then(|p| p.parse().ok()),
+                        fwmark: None,
+                        origin,
+                    })
+                })
+                .collect();
+            out.push(p::VirtualServerGroup {
+                name,
+                entries,
+                origin: self.origin(s.site),
+            });
+        }
+        out
+    }
+
+    fn forwarding(b: &Block) -> Option<p::Forwarding> {
+        let s = b.get("lb_kind").or(b.get("lvs_method"))?;
+        Some(match s.arg(0)?.text.to_ascii_uppercase().as_str() {
+            "DR" => p::Forwarding::Dr,
+            "TUN" => p::Forwarding::Tun,
+            _ => p::Forwarding::Nat,
+        })
+    }
+
+    fn virtual_servers(&self) -> Vec<p::VirtualServer> {
+        let mut out = Vec::new();
+        for (s, b) in self.ir.root.blocks("virtual_server") {
+            if let Some(v) = self.virtual_server(s, b) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    fn virtual_server(&self, s: &Setting, b: &Block) -> Option<p::VirtualServer> {
+        let words: Vec<&str> = s.args.iter().map(|a| a.text.as_str()).collect();
+        let key = match *words.first()? {
+            "fwmark" => p::ServiceKey::Fwmark {
+                fwmark: words.get(1)?.parse().ok()?,
+                family: match b.text("ip_family") {
+                    Some("inet6") => p::Family::Ipv6,
+                    _ => p::Family::Ipv4,
+                },
+            },
+            "group" => p::ServiceKey::Group {
+                name: words.get(1)?.to_string(),
+            },
+            a => p::ServiceKey::Address {
+                address: values::parse_ip(a.split('/').next()?)?,
+                port: words.get(1).map_or(Some(0), |p| p.parse().ok())?,
+            },
+        };
+        let fwmark = matches!(key, p::ServiceKey::Fwmark { .. });
+        let vs_port = match &key {
+            p::ServiceKey::Address { port, .. } => *port,
+            _ => 0,
+        };
+        let forwarding = Self::forwarding(b).unwrap_or(p::Forwarding::Nat);
+        let delay_loop_ms = b.millis("delay_loop").unwrap_or(60_000);
+        let protocol = if fwmark {
+            None
+        } else {
+            Some(b.text("protocol").map_or("UDP".to_string(), |p| p.to_ascii_uppercase()))
+        };
+        let mut persistence = b
+            .get("persistence_timeout")
+            .map(|s| s.arg(0).and_then(|a| a.text.parse::<u32>().ok()).unwrap_or(360));
+        if vs_port == 0 && !fwmark && persistence.is_none() && matches!(key, p::ServiceKey::Address { .. }) {
+            persistence = Some(360);
+        }
+        let vs_ctx = VsCtx {
+            block: b,
+            forwarding,
+            vs_port,
+            fwmark,
+            delay_loop_ms,
+        };
+        let mut real_servers: Vec<p::RealServer> = Vec::new();
+        for (rs, rb) in b.blocks("real_server") {
+            let Some(r) = self.real_server(rs, Some(rb), &vs_ctx) else {
+                continue;
+            };
+            if real_servers.iter().any(|o| o.address == r.address && o.port == r.port) {
+                continue; // keepalived removes the duplicate
+            }
+            real_servers.push(r);
+        }
+        let total: u64 = real_servers.iter().map(|r| r.weight as u64).sum();
+        let mut quorum = b.uint("quorum").unwrap_or(1) as u32;
+        if (quorum as u64) > total && total > 0 {
+            quorum = total as u32;
+        }
+        let mut hysteresis = b.uint("hysteresis").unwrap_or(0) as u32;
+        if hysteresis >= quorum {
+            hysteresis = quorum.saturating_sub(1);
+        }
+        let sorry_server = b.get("sorry_server").and_then(|ss| {
+            let mut r = self.real_server(ss, None, &vs_ctx)?;
+            if let Some(f) = b.get("sorry_server_lvs_method").and_then(|m| m.arg(0)) {
+                r.forwarding = match f.text.to_ascii_uppercase().as_str() {
+                    "DR" => p::Forwarding::Dr,
+                    "TUN" => p::Forwarding::Tun,
+                    _ => p::Forwarding::Nat,
+                };
+            }
+            r.inhibit_on_failure = b.flag("sorry_server_inhibit");
+            Some(r)
+        });
+        Some(p::VirtualServer {
+            key,
+            protocol,
+            scheduler: b.text("lb_algo").or(b.text("lvs_sched")).unwrap_or("wlc").to_string(),
+            scheduler_flags: [
+                "flag-1",
+                "flag-2",
+                "flag-3",
+                "sh-fallback",
+                "sh-port",
+                "mh-fallback",
+                "mh-port",
+            ]
+            .into_iter()
+            .filter(|f| b.has(f))
+            .map(str::to_string)
+            .collect(),
+            forwarding,
+            persistence_timeout_secs: persistence,
+            persistence_granularity: b.text("persistence_granularity").map(str::to_string),
+            one_packet: b.flag("ops") && protocol_is_udp(b, fwmark),
+            delay_loop_ms,
+            ha_suspend: b.flag("ha_suspend") && !fwmark,
+            alpha: b.flag("alpha"),
+            omega: b.flag("omega"),
+            quorum,
+            hysteresis,
+            quorum_up: b.get("quorum_up").and_then(|s| self.command(s, true)),
+            quorum_down: b.get("quorum_down").and_then(|s| self.command(s, true)),
+            inhibit_on_failure: b.flag("inhibit_on_failure"),
+            sorry_server,
+            real_servers,
+            origin: self.origin(s.site),
+        })
+    }
+
+    /// A real server (with its block) or the sorry server (without).
+    fn real_server(&self, s: &Setting, b: Option<&Block>, vs: &VsCtx<'_>) -> Option<p::RealServer> {
+        let address = match s.arg(0)?.value {
+            Value::Ip(a) => a,
+            _ => return None,
+        };
+        let written_port = s.arg(1).and_then(|a| match a.value {
+            Value::Port(p) => Some(p),
+            _ => None,
+        });
+        let forwarding = b.and_then(Self::forwarding).unwrap_or(vs.forwarding);
+        let port = match (forwarding, vs.fwmark) {
+            (p::Forwarding::Nat, _) => written_port.unwrap_or(vs.vs_port),
+            (_, true) => 0,
+            (_, false) => vs.vs_port,
+        };
+        let empty = Block::default();
+        let rb = b.unwrap_or(&empty);
+        let checkers = b
+            .map(|rb| {
+                rb.settings
+                    .iter()
+                    .filter_map(|c| c.block().map(|cb| (c, cb)))
+                    .filter(|(c, _)| c.name().ends_with("_CHECK") || c.name().ends_with("_GET"))
+                    .filter_map(|(c, cb)| self.checker(c, cb, rb, vs))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(p::RealServer {
+            address,
+            port,
+            weight: rb.uint("weight").unwrap_or(1) as u32,
+            forwarding,
+            inhibit_on_failure: rb
+                .opt_flag("inhibit_on_failure")
+                .unwrap_or(vs.block.flag("inhibit_on_failure")),
+            upper_threshold: rb.uint("uthreshold").map(|v| v as u32),
+            lower_threshold: rb.uint("lthreshold").map(|v| v as u32),
+            notify_up: rb.get("notify_up").and_then(|s| self.command(s, true)),
+            notify_down: rb.get("notify_down").and_then(|s| self.command(s, true)),
+            checkers,
+            origin: self.origin(s.site),
+        })
+    }
+
+    fn checker(&self, c: &Setting, cb: &Block, rb: &Block, vs: &VsCtx<'_>) -> Option<p::Checker> {
+        let kind = c.name();
+        // Timing falls back from the checker to the real server to the virtual server.
+        let written_ms = |k: &str| -> Option<u64> {
+            [cb, rb, vs.block]
+                .into_iter()
+                .find(|b| b.has(k))
+                .and_then(|b| b.millis(k))
+        };
+        let written_uint = |k: &str| {
+            [cb, rb, vs.block]
+                .into_iter()
+                .find(|b| b.has(k))
+                .and_then(|b| b.uint(k))
+        };
+        let delay_loop_ms = written_ms("delay_loop").unwrap_or(vs.delay_loop_ms);
+        let mut out = p::Checker {
+            kind: kind.to_string(),
+            connect_ip: cb.ip("connect_ip"),
+            connect_port: cb.uint("connect_port").map(|v| v as u16),
+            bindto: cb.ip("bindto"),
+            bind_port: cb.uint("bind_port").map(|v| v as u16),
+            bind_if: cb.text("bind_if").map(str::to_string),
+            fwmark: cb.uint("fwmark").map(|v| v as u32),
+            connect_timeout_ms: written_ms("connect_timeout").unwrap_or(5000),
+            retry: written_uint("retry").or(cb.uint("retry")).unwrap_or(1) as u32,
+            delay_before_retry_ms: written_ms("delay_before_retry")
+                .or(cb.millis("delay_before_retry"))
+                .unwrap_or(delay_loop_ms),
+            delay_loop_ms,
+            warmup_ms: written_ms("warmup"),
+            alpha: cb.flag("alpha") || rb.flag("alpha") || vs.block.flag("alpha"),
+            log_all_failures: cb.flag("log_all_failures"),
+            http: None,
+            misc: None,
+            dns: None,
+            helo_name: None,
+            udp: None,
+            track_file: None,
+            bfd: None,
+            origin: self.origin(c.site),
+        };
+        match kind {
+            "HTTP_GET" | "SSL_GET" => {
+                let urls = cb
+                    .blocks("url")
+                    .filter_map(|(us, ub)| {
+                        Some(p::Url {
+                            path: ub.text("path")?.to_string(),
+                            digest: ub.text("digest").map(|d| d.to_ascii_lowercase()),
+                            status_codes: status_codes(ub),
+                            virtualhost: ub.text("virtualhost").map(str::to_string),
+                            regex: ub.text("regex").map(str::to_string),
+                            regex_no_match: ub.flag("regex_no_match"),
+                            origin: self.origin(us.site),
+                        })
+                    })
+                    .collect();
+                out.http = Some(p::HttpCheck {
+                    tls: kind == "SSL_GET",
+                    urls,
+                    virtualhost: cb
+                        .text("virtualhost")
+                        .or(rb.text("virtualhost"))
+                        .or(vs.block.text("virtualhost"))
+                        .map(str::to_string),
+                    http_protocol: cb.text("http_protocol").unwrap_or("1.0").to_string(),
+                    fast_recovery: cb.flag("fast_recovery"),
+                    enable_sni: cb.flag("enable_sni"),
+                    sni_name: cb.text("sni_name").map(str::to_string),
+                });
+            }
+            "MISC_CHECK" => {
+                out.misc = Some(p::MiscCheck {
+                    command: self.command_in(cb.get("misc_path")?, cb)?,
+                    timeout_ms: cb.uint("misc_timeout").map(|s| s * 1000),
+                    dynamic: cb.flag("misc_dynamic"),
+                });
+            }
+            "DNS_CHECK" => {
+                out.dns = Some(p::DnsCheck {
+                    kind: cb.text("type").unwrap_or("SOA").to_ascii_uppercase(),
+                    name: cb.text("name").unwrap_or(".").to_string(),
+                });
+            }
+            "SMTP_CHECK" => out.helo_name = cb.text("helo_name").map(str::to_string),
+            "UDP_CHECK" => {
+                let rr = cb.get("require_reply");
+                out.udp = Some(p::UdpCheck {
+                    payload: cb.text("payload").map(str::to_string),
+                    require_reply: rr.is_some(),
+                    reply_pattern: rr.and_then(|s| s.arg(0)).map(|a| a.text.clone()),
+                    min_reply_length: cb.uint("min_reply_length").unwrap_or(0) as u32,
+                    max_reply_length: cb.uint("max_reply_length").unwrap_or(255) as u32,
+                });
+            }
+            "FILE_CHECK" => {
+                let t = cb.get("track_file")?;
+                let name = name_of(t)?;
+                let (w, rev) = weight_of(cb);
+                let (dw, drev) = self.weights.get(&("file", name.clone())).copied().unwrap_or((1, false));
+                let (weight, reverse) = if cb.has("weight") { (w, rev) } else { (dw, drev) };
+                out.track_file = Some(p::TrackRef {
+                    name,
+                    weight,
+                    reverse,
+                    origin: self.origin(t.site),
+                });
+            }
+            "BFD_CHECK" => out.bfd = Some(cb.text("name")?.to_string()),
+            _ => {}
+        }
+        Some(out)
+    }
+}
+
+struct VsCtx<'b> {
+    block: &'b Block,
+    forwarding: p::Forwarding,
+    vs_port: u16,
+    fwmark: bool,
+    delay_loop_ms: u64,
+}
+
+fn protocol_is_udp(b: &Block, fwmark: bool) -> bool {
+    !fwmark && b.text("protocol").is_some_and(|p| p.eq_ignore_ascii_case("UDP"))
+}
+
+/// `status_code` lines as ranges; 200-299 when none is written.
+fn status_codes(ub: &Block) -> Vec<(u16, u16)> {
+    let mut out = Vec::new();
+    for s in ub.all("status_code").filter(|s| !s.from_default) {
+        for a in &s.args {
+            for part in a.text.split(',') {
+                let (lo, hi) = part.split_once('-').unwrap_or((part, part));
+                if let (Ok(lo), Ok(hi)) = (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
+                    out.push((lo, hi));
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push((200, 299));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> p::Plan {
+        let parsed = vigil_grammar::parse_text("/t/keepalived.conf", text);
+        let ir = crate::ir::build(&parsed);
+        lower(
+            &parsed,
+            &ir,
+            p::Source {
+                file: "/t/keepalived.conf".into(),
+                config_id: None,
+            },
+        )
+    }
+
+    #[test]
+    fn commands_split_like_keepalived() {
+        assert_eq!(
+            split_command("/bin/check a  'b c' \"d \\\" e\" f\\ g"),
+            ["/bin/check", "a", "b c", "d \" e", "f g"]
+        );
+        assert!(split_command("   ").is_empty());
+    }
+
+    #[test]
+    fn instance_defaults_and_adjustments() {
+        let p = plan(
+            "vrrp_instance A {\n interface eth0\n state MASTER\n virtual_router_id 7\n nopreempt\n advert_int 1.6\n \
+             virtual_ipaddress {\n 10.0.0.1/24\n }\n}\n",
+        );
+        let i = &p.vrrp_instances[0];
+        assert_eq!(i.priority, 255, "MASTER without a priority is the owner");
+        assert_eq!(i.initial_state, p::State::Master);
+        assert!(i.preempt, "nopreempt is cleared with state MASTER");
+        assert_eq!(i.advert_int_ms, 2000, "VRRPv2 rounds to whole seconds");
+        assert_eq!(i.version, 2);
+        assert_eq!(i.virtual_addresses[0].prefix_len, 24);
+        assert_eq!(i.origin.line, 1);
+        assert_eq!(i.virtual_addresses[0].origin.line, 8);
+        assert_eq!(i.mcast_dst_ip.to_string(), "224.0.0.18");
+    }
+
+    #[test]
+    fn v3_rounds_to_centiseconds_and_ipv6_means_v3() {
+        let p = plan("vrrp_instance A {\n interface eth0\n virtual_router_id 7\n advert_int 0.123\n virtual_ipaddress {\n fe80::1\n }\n}\n");
+        let i = &p.vrrp_instances[0];
+        assert_eq!(i.version, 3);
+        assert_eq!(i.family, p::Family::Ipv6);
+        assert_eq!(i.advert_int_ms, 120);
+        assert_eq!(i.priority, 100);
+        assert_eq!(i.initial_state, p::State::Backup);
+    }
+
+    #[test]
+    fn auth_truncated_and_tracking_weights() {
+        let p = plan(
+            "global_defs {\n script_user nobody\n}\nvrrp_script chk {\n script \"/bin/true x\"\n weight 10\n}\n\
+             vrrp_script unused {\n script /bin/false\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 7\n authentication {\n auth_type PASS\n auth_pass 0123456789\n }\n \
+             track_script {\n chk\n }\n track_interface {\n eth0\n eth1 weight -5\n }\n}\n",
+        );
+        let i = &p.vrrp_instances[0];
+        assert_eq!(i.authentication.as_ref().unwrap().password, "01234567");
+        assert_eq!(i.track.scripts[0].weight, 10, "the script's own weight applies");
+        assert_eq!(i.track.interfaces.len(), 1, "the own interface is not tracked");
+        assert_eq!(i.track.interfaces[0].weight, -5);
+        assert_eq!(p.vrrp_scripts.len(), 1, "untracked scripts are not run");
+        assert_eq!(p.vrrp_scripts[0].command.argv, ["/bin/true", "x"]);
+        assert_eq!(p.vrrp_scripts[0].command.user.as_deref(), Some("nobody"));
+    }
+
+    #[test]
+    fn virtual_server_resolution() {
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n lb_kind DR\n quorum 10\n hysteresis 20\n protocol tcp\n \
+             real_server 10.0.1.1 8080 {\n weight 3\n TCP_CHECK {\n connect_timeout 2\n }\n }\n \
+             real_server 10.0.1.1 8080 {\n }\n real_server 10.0.1.2 {\n HTTP_GET {\n url {\n path /\n status_code 200-204 301\n }\n }\n }\n}\n",
+        );
+        let v = &p.virtual_servers[0];
+        assert_eq!(v.scheduler, "wlc");
+        assert_eq!(v.forwarding, p::Forwarding::Dr);
+        assert_eq!(v.protocol.as_deref(), Some("TCP"));
+        assert_eq!(v.real_servers.len(), 2, "the duplicate is dropped");
+        assert_eq!(v.real_servers[0].port, 80, "DR real servers use the service port");
+        assert_eq!(v.quorum, 4, "clamped to the total weight");
+        assert_eq!(v.hysteresis, 3);
+        let c = &v.real_servers[0].checkers[0];
+        assert_eq!(
+            (c.kind.as_str(), c.connect_timeout_ms, c.delay_loop_ms, c.retry),
+            ("TCP_CHECK", 2000, 60_000, 1)
+        );
+        let h = v.real_servers[1].checkers[0].http.as_ref().unwrap();
+        assert_eq!(h.urls[0].status_codes, [(200, 204), (301, 301)]);
+    }
+
+    #[test]
+    fn sync_groups_ignore_member_weights() {
+        let p = plan(
+            "vrrp_sync_group G {\n group {\n A\n B\n }\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 1\n track_interface {\n eth1 weight 5\n }\n}\n\
+             vrrp_instance B {\n interface eth0\n virtual_router_id 2\n}\n",
+        );
+        assert_eq!(p.sync_groups[0].members, ["A", "B"]);
+        let a = &p.vrrp_instances[0];
+        assert_eq!(a.sync_group.as_deref(), Some("G"));
+        assert_eq!(a.track.interfaces[0].weight, 0);
+    }
+}
