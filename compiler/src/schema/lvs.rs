@@ -447,7 +447,7 @@ pub(crate) static DNS_CHECK: &[Keyword] = &[
 ];
 
 pub(crate) static FILE_CHECK: &[Keyword] = &[
-    kw("track_file").args(&[Ref(TrackFile)]).doc(
+    kw("track_file").args(&[Ref(TrackFile)]).mandatory().doc(
         "The track_file whose number drives this check; it must be defined earlier in the configuration. \
          Required: a FILE_CHECK without it is dropped.",
     ),
@@ -469,9 +469,9 @@ pub(crate) static FILE_CHECK: &[Keyword] = &[
 ];
 
 pub(crate) static BFD_CHECK: &[Keyword] = &[
-    kw("name").args(&[Ref(BfdInstance)]).doc(
+    kw("name").args(&[Ref(BfdInstance)]).mandatory().doc(
         "The bfd_instance whose session state marks this real server up or down. It must be defined earlier \
-         and not already be tracked by the same server.",
+         and not already be tracked by the same server. Required: a BFD_CHECK without it is dropped.",
     ),
     kw("alpha")
         .opt_args(0, OPT_BOOL)

@@ -11,7 +11,7 @@ pub static CHECK: Check = Check {
     code: "KA0110",
     name: "missing-keyword",
     severity: Severity::Error,
-    finds: "A block without a keyword it cannot work without: a vrrp_script without `script`, a track_file without `file`, a vrrp_track_process without `process`, a MISC_CHECK without `misc_path`, an HTTP_GET or SSL_GET without `url`, a `url` without `path`.",
+    finds: "A block without a keyword it cannot work without: a vrrp_script without `script`, a track_file without `file`, a vrrp_track_process without `process`, a MISC_CHECK without `misc_path`, an HTTP_GET or SSL_GET without `url`, a `url` without `path`, a FILE_CHECK without `track_file`, a BFD_CHECK without `name`.",
     why: "keepalived drops such a block (and 2.2.7 crashes on a checker url without path): whatever tracks that script or relies on that health check silently runs without it.",
     example: "vrrp_script chk_nginx {\n    interval 2\n}",
     fix: "Add the missing keyword, or remove the block.",
@@ -65,6 +65,21 @@ mod tests {
             codes,
             ["url has no `path`", "MISC_CHECK has no `misc_path`"],
             "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn file_and_bfd_checkers_without_their_tracker() {
+        let text = "virtual_server 192.0.2.1 80 {\n    real_server 192.0.2.2 80 {\n        FILE_CHECK {\n        }\n        BFD_CHECK {\n        }\n    }\n}\n";
+        let msgs: Vec<_> = lint(text, None)
+            .iter()
+            .filter(|d| d.code() == "KA0110")
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(
+            msgs,
+            ["FILE_CHECK has no `track_file`", "BFD_CHECK has no `name`"],
+            "{msgs:?}"
         );
     }
 
