@@ -18,6 +18,9 @@ pub struct CheckOptions {
     pub preprocess: Options,
     /// `--target-version`: warn about keywords newer than this keepalived.
     pub target: Option<schema::Version>,
+    /// `--host-checks`: also check the config against this machine (interfaces, addresses,
+    /// scripts, users). Off by default: results then never depend on the host.
+    pub host_checks: bool,
 }
 
 /// The outcome of checking one top-level file.
@@ -38,6 +41,9 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     checks::structure::run(&mut ctx);
     checks::names::run(&parsed, &mut diags);
     checks::vrrp::run(&parsed, &mut diags);
+    if opts.host_checks {
+        checks::host::run(&parsed, &checks::host::RealHost, &mut diags);
+    }
     suppress::apply(&parsed, &mut diags);
     diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
     Checked { parsed, diags }

@@ -33,6 +33,10 @@ struct Cli {
     /// The config id that `@ID` lines are selected by (none: every `@ID` line is dropped).
     #[arg(long = "config-id", value_name = "ID")]
     config_id: Option<String>,
+    /// Also check against this machine: interfaces, source addresses, script files and their
+    /// permissions, script users and groups (KA06xx). Without it results never depend on the host.
+    #[arg(long = "host-checks")]
+    host_checks: bool,
     /// Exit with status 1 when there are warnings.
     #[arg(long = "deny-warnings")]
     deny_warnings: bool,
@@ -124,6 +128,7 @@ fn lint(cli: &Cli) -> ExitCode {
             ..Options::default()
         },
         target: cli.target_version,
+        host_checks: cli.host_checks,
     };
     let mut summary = Summary::default();
     let mut json = Vec::new();

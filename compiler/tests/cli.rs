@@ -207,3 +207,53 @@ fn sarif_output_is_a_sarif_log() {
         .unwrap()
         .ends_with("bad.conf"));
 }
+
+#[test]
+fn host_checks_only_with_the_flag() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let script = |name: &str, mode: u32| {
+        let p = write(dir.path(), name, "#!/bin/sh\nexit 0\n");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        p
+    };
+    let ok = script("ok.sh", 0o755);
+    let noexec = script("noexec.sh", 0o644);
+    let open = script("open.sh", 0o777);
+    let missing = dir.path().join("missing.sh");
+    let conf = format!(
+        "global_defs {{\n    enable_script_security\n    script_user root\n}}\n\
+         vrrp_script ok {{\n    script \"{ok}\"\n}}\n\
+         vrrp_script noexec {{\n    script \"{noexec}\"\n}}\n\
+         vrrp_script open {{\n    script \"{open} --flag\"\n}}\n\
+         vrrp_script missing {{\n    script \"{}\"\n    user vigil-no-such-user\n}}\n\
+         vrrp_instance A {{\n    interface lo\n    virtual_router_id 10\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {{\n        127.0.0.2\n    }}\n    virtual_ipaddress {{\n        192.0.2.10/24\n    }}\n}}\n\
+         vrrp_instance B {{\n    interface vigil-noif0\n    virtual_router_id 11\n    priority 100\n    unicast_src_ip 192.0.2.77\n    unicast_peer {{\n        192.0.2.78\n    }}\n    virtual_ipaddress {{\n        192.0.2.11/24\n    }}\n}}\n",
+        missing.display()
+    );
+    let f = write(dir.path(), "k.conf", &conf);
+    let codes = |out: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let off = run(&["--format", "json", &f], None);
+    assert!(!codes(&off).iter().any(|c| c.starts_with("KA06")), "{:?}", codes(&off));
+    let on = run(&["--format", "json", "--host-checks", &f], None);
+    assert_eq!(on.status.code(), Some(1));
+    let got = codes(&on);
+    for want in ["KA0601", "KA0602", "KA0603", "KA0604", "KA0605", "KA0606"] {
+        assert!(got.iter().any(|c| c == want), "{want} missing from {got:?}");
+    }
+    assert_eq!(got.iter().filter(|c| *c == "KA0601").count(), 1, "lo exists: {got:?}");
+    assert_eq!(
+        got.iter().filter(|c| *c == "KA0602").count(),
+        1,
+        "127.0.0.1 is local: {got:?}"
+    );
+    assert_eq!(got.iter().filter(|c| *c == "KA0604").count(), 1, "{got:?}");
+}

@@ -4,6 +4,7 @@
 //! logic and tests; the front end's checks (KA00xx) are explained in `frontend.rs`.
 
 pub mod frontend;
+pub mod host;
 pub mod names;
 pub mod structure;
 pub mod values;
@@ -50,6 +51,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(values::ALL.iter().copied())
         .chain(names::ALL.iter().copied())
         .chain(vrrp::ALL.iter().copied())
+        .chain(host::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v
