@@ -10,7 +10,7 @@ pub mod values;
 
 pub use diagnostic::Diagnostic;
 use std::path::Path;
-use vigil_grammar::{FileSystem, Options, Parsed, Severity};
+use vigil_grammar::{FileId, FileSystem, Options, Parsed, Severity, SourceMap, Span};
 
 /// What a check run needs to know beyond the files.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +53,83 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
 pub fn check_path(path: &Path, opts: &CheckOptions, fs: &dyn FileSystem) -> std::io::Result<Checked> {
     let parsed = vigil_grammar::parse_path(path, &opts.preprocess, fs)?;
     Ok(check_parsed(parsed, opts))
+}
+
+/// The outcome of checking the nodes of one cluster together.
+pub struct ClusterChecked {
+    /// Every node's files, laid end to end: node `i`'s file `f` is `bases[i] + f`.
+    pub sources: SourceMap,
+    pub bases: Vec<u32>,
+    /// Each node's own diagnostics and the cluster checks', all with spans in `sources`,
+    /// duplicates (the same finding in a file two nodes share) reported once.
+    pub diags: Vec<Diagnostic>,
+    /// Each node's parse, in the order given.
+    pub nodes: Vec<(String, Parsed)>,
+}
+
+/// Checks each node (a name for messages and its parse) on its own, then compares them as
+/// the nodes of one cluster (`checks::cluster`).
+pub fn check_cluster(nodes: Vec<(String, Parsed)>, opts: &CheckOptions) -> ClusterChecked {
+    let mut sources = SourceMap::default();
+    let mut bases = Vec::new();
+    let mut diags = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, p) in nodes {
+        let checked = check_parsed(p, opts);
+        let base = sources.len() as u32;
+        for (_, f) in checked.parsed.sources.files() {
+            sources.add(f.path.clone(), f.text.clone());
+        }
+        let shift = |s: Span| Span {
+            file: FileId(s.file.0 + base),
+            ..s
+        };
+        diags.extend(checked.diags.into_iter().map(|mut d| {
+            d.span = shift(d.span);
+            for l in &mut d.labels {
+                l.span = shift(l.span);
+            }
+            d
+        }));
+        bases.push(base);
+        parsed.push((name, checked.parsed));
+    }
+    let views: Vec<checks::cluster::Node<'_>> = parsed
+        .iter()
+        .zip(&bases)
+        .map(|((name, p), base)| checks::cluster::Node {
+            name,
+            parsed: p,
+            base: *base,
+        })
+        .collect();
+    let mut found = Vec::new();
+    checks::cluster::run(&views, &mut found);
+    suppress::apply_sources(&sources, &mut found);
+    diags.extend(found);
+    // A file shared by several nodes (one file, several config ids) gives the same finding once
+    // per node: keep the first.
+    let key = |d: &Diagnostic| {
+        let at = |s: Span| (sources.get(s.file).path.clone(), s.start, s.end);
+        (
+            at(d.span),
+            d.check.code,
+            d.message.clone(),
+            d.labels
+                .iter()
+                .map(|l| (at(l.span), l.message.clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert(key(d)));
+    diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
+    ClusterChecked {
+        sources,
+        bases,
+        diags,
+        nodes: parsed,
+    }
 }
 
 /// Counts by severity.
