@@ -300,6 +300,21 @@ mod tests {
     }
 
     #[test]
+    fn check_cluster_suppresses_and_reports_shared_findings_once() {
+        let a = inst("    priority 100\n    bogus_keyword\n");
+        let b = inst("    priority 100 # keepalived-check: allow equal-priority\n    bogus_keyword\n");
+        let parse = |n: &str, t: &str| (n.to_string(), vigil_grammar::parse_text(&format!("/{n}.conf"), t));
+        let c = crate::check_cluster(vec![parse("a", &a), parse("b", &b)], &crate::CheckOptions::default());
+        let codes: Vec<_> = c.diags.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["KA0101", "KA0101"], "one unknown keyword per file, no KA0706");
+        assert_eq!(c.sources.len(), 2);
+        let same = parse("a", &a);
+        let c = crate::check_cluster(vec![same, parse("a", &a)], &crate::CheckOptions::default());
+        let codes: Vec<_> = c.diags.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["KA0101", "KA0706"], "the shared file's finding once");
+    }
+
+    #[test]
     fn bad_input_does_not_panic() {
         for t in [
             "vrrp_instance {\n}\n",
