@@ -12,7 +12,7 @@ pub mod values;
 
 pub use diagnostic::Diagnostic;
 use std::path::Path;
-use vigil_grammar::{FileSystem, Options, Parsed, Severity};
+use vigil_grammar::{FileId, FileSystem, Options, Parsed, Severity, SourceMap, Span};
 
 /// What a check run needs to know beyond the files.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,9 @@ pub struct CheckOptions {
     pub preprocess: Options,
     /// `--target-version`: warn about keywords newer than this keepalived.
     pub target: Option<schema::Version>,
+    /// `--host-checks`: also check the config against this machine (interfaces, addresses,
+    /// scripts, users). Off by default: results then never depend on the host.
+    pub host_checks: bool,
 }
 
 /// The outcome of checking one top-level file.
@@ -41,6 +44,9 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     checks::names::run(&parsed, &mut diags);
     checks::vrrp::run(&parsed, &mut diags);
     checks::lvs::run(&parsed, &mut diags);
+    if opts.host_checks {
+        checks::host::run(&parsed, &checks::host::RealHost, &mut diags);
+    }
     suppress::apply(&parsed, &mut diags);
     diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
     Checked { parsed, diags }
@@ -57,6 +63,83 @@ pub fn check_path(path: &Path, opts: &CheckOptions, fs: &dyn FileSystem) -> std:
 pub fn compile(checked: &Checked, source: vigil_plan::Source) -> vigil_plan::Plan {
     let ir = ir::build(&checked.parsed);
     lower::lower(&checked.parsed, &ir, source)
+}
+
+/// The outcome of checking the nodes of one cluster together.
+pub struct ClusterChecked {
+    /// Every node's files, laid end to end: node `i`'s file `f` is `bases[i] + f`.
+    pub sources: SourceMap,
+    pub bases: Vec<u32>,
+    /// Each node's own diagnostics and the cluster checks', all with spans in `sources`,
+    /// duplicates (the same finding in a file two nodes share) reported once.
+    pub diags: Vec<Diagnostic>,
+    /// Each node's parse, in the order given.
+    pub nodes: Vec<(String, Parsed)>,
+}
+
+/// Checks each node (a name for messages and its parse) on its own, then compares them as
+/// the nodes of one cluster (`checks::cluster`).
+pub fn check_cluster(nodes: Vec<(String, Parsed)>, opts: &CheckOptions) -> ClusterChecked {
+    let mut sources = SourceMap::default();
+    let mut bases = Vec::new();
+    let mut diags = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, p) in nodes {
+        let checked = check_parsed(p, opts);
+        let base = sources.len() as u32;
+        for (_, f) in checked.parsed.sources.files() {
+            sources.add(f.path.clone(), f.text.clone());
+        }
+        let shift = |s: Span| Span {
+            file: FileId(s.file.0 + base),
+            ..s
+        };
+        diags.extend(checked.diags.into_iter().map(|mut d| {
+            d.span = shift(d.span);
+            for l in &mut d.labels {
+                l.span = shift(l.span);
+            }
+            d
+        }));
+        bases.push(base);
+        parsed.push((name, checked.parsed));
+    }
+    let views: Vec<checks::cluster::Node<'_>> = parsed
+        .iter()
+        .zip(&bases)
+        .map(|((name, p), base)| checks::cluster::Node {
+            name,
+            parsed: p,
+            base: *base,
+        })
+        .collect();
+    let mut found = Vec::new();
+    checks::cluster::run(&views, &mut found);
+    suppress::apply_sources(&sources, &mut found);
+    diags.extend(found);
+    // A file shared by several nodes (one file, several config ids) gives the same finding once
+    // per node: keep the first.
+    let key = |d: &Diagnostic| {
+        let at = |s: Span| (sources.get(s.file).path.clone(), s.start, s.end);
+        (
+            at(d.span),
+            d.check.code,
+            d.message.clone(),
+            d.labels
+                .iter()
+                .map(|l| (at(l.span), l.message.clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert(key(d)));
+    diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
+    ClusterChecked {
+        sources,
+        bases,
+        diags,
+        nodes: parsed,
+    }
 }
 
 /// Counts by severity.

@@ -5,7 +5,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use vigil_compiler::{check_path, report, CheckOptions, Summary};
+use vigil_compiler::{check_path, report, CheckOptions, Diagnostic, Summary};
 use vigil_grammar::{Options, RealFs, SourceMap};
 
 #[derive(Parser)]
@@ -31,8 +31,17 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// The config id that `@ID` lines are selected by (none: every `@ID` line is dropped).
+    /// Repeat it to check each file once per id, or with --cluster to make one node per id.
     #[arg(long = "config-id", value_name = "ID")]
-    config_id: Option<String>,
+    config_id: Vec<String>,
+    /// Treat the files (or one file under several --config-id) as the nodes of one cluster and
+    /// compare them: VRIDs, authentication, advert_int, version, VIPs, priorities, peers (KA07xx).
+    #[arg(long)]
+    cluster: bool,
+    /// Also check against this machine: interfaces, source addresses, script files and their
+    /// permissions, script users and groups (KA06xx). Without it results never depend on the host.
+    #[arg(long = "host-checks")]
+    host_checks: bool,
     /// Exit with status 1 when there are warnings.
     #[arg(long = "deny-warnings")]
     deny_warnings: bool,
@@ -136,69 +145,163 @@ fn color() -> ColorChoice {
     }
 }
 
+/// Where diagnostics go: the chosen format, and what is gathered for formats printed at the end.
+struct Out {
+    format: Format,
+    summary: Summary,
+    json: Vec<report::JsonDiagnostic>,
+    sarif: Vec<(SourceMap, Vec<Diagnostic>)>,
+    stderr: StandardStream,
+}
+
+impl Out {
+    fn emit(&mut self, sources: &SourceMap, diags: &[Diagnostic]) {
+        self.summary.add(diags);
+        match self.format {
+            Format::Human => {
+                let _ = report::human(&mut self.stderr.lock(), sources, diags);
+            }
+            Format::Json => self.json.extend(diags.iter().map(|d| report::json_diag(sources, d))),
+            Format::Sarif => self.sarif.push((sources.clone(), diags.to_vec())),
+            Format::Github => {
+                let _ = report::github(&mut std::io::stdout().lock(), sources, diags);
+            }
+        }
+    }
+}
+
+/// A node's name for messages: its file name, or the path as given when two files share a name.
+fn node_name(f: &Path, files: &[PathBuf]) -> String {
+    let short = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    match short(f) {
+        Some(n) if files.iter().filter(|o| short(o).as_deref() == Some(&n)).count() == 1 => n,
+        _ => f.display().to_string(),
+    }
+}
+
+/// One node of a `--cluster` run: its name for messages, its file and its config id.
+type NodeSpec<'a> = (String, &'a Path, Option<String>);
+
+/// The nodes of a `--cluster` run.
+fn cluster_nodes(cli: &Cli) -> Result<Vec<NodeSpec<'_>>, String> {
+    let ids = &cli.config_id;
+    let files = &cli.files;
+    match (files.len(), ids.len()) {
+        (1, n) if n >= 2 => Ok(ids
+            .iter()
+            .map(|id| (id.clone(), files[0].as_path(), Some(id.clone())))
+            .collect()),
+        (n, 0 | 1) if n >= 2 => Ok(files
+            .iter()
+            .map(|f| (node_name(f, files), f.as_path(), ids.first().cloned()))
+            .collect()),
+        (n, m) if n >= 2 && n == m => Ok(files
+            .iter()
+            .zip(ids)
+            .map(|(f, id)| (format!("{} ({id})", node_name(f, files)), f.as_path(), Some(id.clone())))
+            .collect()),
+        (1, _) => Err("--cluster needs at least two nodes: several files, or one file with several --config-id".into()),
+        (n, m) => Err(format!(
+            "--cluster with {n} files takes no --config-id, one for all files, or one per file (got {m})"
+        )),
+    }
+}
+
 fn lint(cli: &Cli) -> ExitCode {
-    let opts = CheckOptions {
+    let opts_for = |id: Option<String>| CheckOptions {
         preprocess: Options {
-            config_id: cli.config_id.clone(),
+            config_id: id,
             ..Options::default()
         },
         target: cli.target_version,
+        host_checks: cli.host_checks,
     };
-    let mut summary = Summary::default();
-    let mut json = Vec::new();
-    let mut checked_all = Vec::new();
+    let mut out = Out {
+        format: cli.format,
+        summary: Summary::default(),
+        json: Vec::new(),
+        sarif: Vec::new(),
+        stderr: StandardStream::stderr(color()),
+    };
     let mut failed = false;
-    let stderr = StandardStream::stderr(color());
     let mut stdout = std::io::stdout().lock();
-    for path in &cli.files {
-        let checked = match check_path(path, &opts, &RealFs) {
-            Ok(c) => c,
+    if cli.cluster {
+        let nodes = match cluster_nodes(cli) {
+            Ok(n) => n,
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                failed = true;
-                continue;
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
             }
         };
-        summary.files += 1;
-        summary.add(&checked.diags);
+        let mut parsed = Vec::new();
+        for (name, path, id) in nodes {
+            match vigil_grammar::parse_path(path, &opts_for(id.clone()).preprocess, &RealFs) {
+                Ok(p) => parsed.push((name, p)),
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return ExitCode::from(2);
+        }
+        // Every node has the same options but its config id, which is already applied.
+        let checked = vigil_compiler::check_cluster(parsed, &opts_for(None));
+        out.summary.files += checked.nodes.len();
         if cli.dump_tree {
-            let _ = write!(stdout, "{}", checked.parsed.tree);
-            continue;
-        }
-        let sources = &checked.parsed.sources;
-        match cli.format {
-            Format::Human => {
-                let _ = report::human(&mut stderr.lock(), sources, &checked.diags);
+            for (name, p) in &checked.nodes {
+                let _ = write!(stdout, "# node {name}\n{}", p.tree);
             }
-            Format::Json => json.extend(checked.diags.iter().map(|d| report::json_diag(sources, d))),
-            Format::Sarif => {}
-            Format::Github => {
-                let _ = report::github(&mut stdout, sources, &checked.diags);
-            }
+        } else {
+            out.emit(&checked.sources, &checked.diags);
         }
-        if cli.format == Format::Sarif {
-            checked_all.push(checked);
+    } else {
+        let ids: Vec<Option<String>> = if cli.config_id.is_empty() {
+            vec![None]
+        } else {
+            cli.config_id.iter().cloned().map(Some).collect()
+        };
+        for path in &cli.files {
+            for id in &ids {
+                let checked = match check_path(path, &opts_for(id.clone()), &RealFs) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("error: cannot read {}: {e}", path.display());
+                        failed = true;
+                        break;
+                    }
+                };
+                out.summary.files += 1;
+                if cli.dump_tree {
+                    let _ = write!(stdout, "{}", checked.parsed.tree);
+                    continue;
+                }
+                if ids.len() > 1 && cli.format == Format::Human && !checked.diags.is_empty() {
+                    eprintln!("{} with --config-id {}:", path.display(), id.as_deref().unwrap_or(""));
+                }
+                out.emit(&checked.parsed.sources, &checked.diags);
+            }
         }
     }
-    if cli.format == Format::Sarif {
-        let files: Vec<_> = checked_all
-            .iter()
-            .map(|c: &vigil_compiler::Checked| (&c.parsed.sources, &c.diags[..]))
-            .collect();
-        let _ = writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string_pretty(&report::sarif(&files)).unwrap_or_default()
-        );
-    }
+    let summary = out.summary;
     match cli.format {
+        Format::Sarif => {
+            let files: Vec<_> = out.sarif.iter().map(|(s, d)| (s, &d[..])).collect();
+            let _ = writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&report::sarif(&files)).unwrap_or_default()
+            );
+        }
         Format::Json => {
-            let doc = serde_json::json!({ "diagnostics": json, "summary": summary });
+            let doc = serde_json::json!({ "diagnostics": out.json, "summary": summary });
             let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Human if !cli.dump_tree && summary.errors + summary.warnings > 0 => {
+            let what = if cli.cluster { "node(s)" } else { "file(s)" };
             eprintln!(
-                "{} error(s), {} warning(s) in {} file(s)",
+                "{} error(s), {} warning(s) in {} {what}",
                 summary.errors, summary.warnings, summary.files
             );
         }
@@ -219,7 +322,7 @@ fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings:
             config_id: config_id.clone(),
             ..Options::default()
         },
-        target: None,
+        ..CheckOptions::default()
     };
     let checked = match check_path(file, &opts, &RealFs) {
         Ok(c) => c,

@@ -3,7 +3,7 @@
 //! on a line, on the next line.
 
 use crate::diagnostic::Diagnostic;
-use vigil_grammar::{lexer, Parsed};
+use vigil_grammar::{lexer, Parsed, SourceMap};
 
 const MARK: &str = "keepalived-check: allow";
 
@@ -28,11 +28,16 @@ fn matches(list: &[String], d: &Diagnostic) -> bool {
 }
 
 pub fn apply(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
+    apply_sources(&parsed.sources, diags);
+}
+
+/// [`apply`] for diagnostics whose spans refer to `sources` (a cluster's combined map).
+pub fn apply_sources(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     diags.retain(|d| {
-        if (d.span.file.0 as usize) >= parsed.sources.len() {
+        if (d.span.file.0 as usize) >= sources.len() {
             return true;
         }
-        let f = parsed.sources.get(d.span.file);
+        let f = sources.get(d.span.file);
         let (line, _) = f.line_col(d.span.start);
         let starts = f.line_starts();
         let line_text = |n: usize| -> &str {

@@ -207,3 +207,235 @@ fn sarif_output_is_a_sarif_log() {
         .unwrap()
         .ends_with("bad.conf"));
 }
+
+#[test]
+fn host_checks_only_with_the_flag() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let script = |name: &str, mode: u32| {
+        let p = write(dir.path(), name, "#!/bin/sh\nexit 0\n");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        p
+    };
+    let ok = script("ok.sh", 0o755);
+    let noexec = script("noexec.sh", 0o644);
+    let open = script("open.sh", 0o777);
+    let missing = dir.path().join("missing.sh");
+    let conf = format!(
+        "global_defs {{\n    enable_script_security\n    script_user root\n}}\n\
+         vrrp_script ok {{\n    script \"{ok}\"\n}}\n\
+         vrrp_script noexec {{\n    script \"{noexec}\"\n}}\n\
+         vrrp_script open {{\n    script \"{open} --flag\"\n}}\n\
+         vrrp_script missing {{\n    script \"{}\"\n    user vigil-no-such-user\n}}\n\
+         vrrp_instance A {{\n    interface lo\n    virtual_router_id 10\n    priority 100\n    unicast_src_ip 127.0.0.1\n    unicast_peer {{\n        127.0.0.2\n    }}\n    virtual_ipaddress {{\n        192.0.2.10/24\n    }}\n}}\n\
+         vrrp_instance B {{\n    interface vigil-noif0\n    virtual_router_id 11\n    priority 100\n    unicast_src_ip 192.0.2.77\n    unicast_peer {{\n        192.0.2.78\n    }}\n    virtual_ipaddress {{\n        192.0.2.11/24\n    }}\n}}\n",
+        missing.display()
+    );
+    let f = write(dir.path(), "k.conf", &conf);
+    let codes = |out: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let off = run(&["--format", "json", &f], None);
+    assert!(!codes(&off).iter().any(|c| c.starts_with("KA06")), "{:?}", codes(&off));
+    let on = run(&["--format", "json", "--host-checks", &f], None);
+    assert_eq!(on.status.code(), Some(1));
+    let got = codes(&on);
+    for want in ["KA0601", "KA0602", "KA0603", "KA0604", "KA0605", "KA0606"] {
+        assert!(got.iter().any(|c| c == want), "{want} missing from {got:?}");
+    }
+    assert_eq!(got.iter().filter(|c| *c == "KA0601").count(), 1, "lo exists: {got:?}");
+    assert_eq!(
+        got.iter().filter(|c| *c == "KA0602").count(),
+        1,
+        "127.0.0.1 is local: {got:?}"
+    );
+    assert_eq!(got.iter().filter(|c| *c == "KA0604").count(), 1, "{got:?}");
+}
+
+fn cluster_file(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/cluster")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("one JSON document")
+}
+
+fn codes_of(v: &serde_json::Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn cluster_pair(name: &str, format: &str) -> Output {
+    let (a, b) = (
+        cluster_file(&format!("{name}-lb1.conf")),
+        cluster_file(&format!("{name}-lb2.conf")),
+    );
+    run(&["--cluster", "--format", format, &a, &b], None)
+}
+
+#[test]
+fn cluster_good_pair_is_clean() {
+    let out = cluster_pair("good", "json");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json_of(&out);
+    assert!(codes_of(&v).is_empty());
+    assert_eq!(v["summary"]["files"].as_u64(), Some(2), "two nodes");
+}
+
+#[test]
+fn cluster_bad_pairs_report_both_files() {
+    for (name, want) in [
+        ("vrid", &["KA0701"][..]),
+        ("mismatch", &["KA0702", "KA0703", "KA0705", "KA0708", "KA0709"][..]),
+        ("masters", &["KA0707", "KA0710"][..]),
+    ] {
+        let out = cluster_pair(name, "json");
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let v = json_of(&out);
+        let mut got = codes_of(&v);
+        got.sort();
+        assert_eq!(got, want, "{name}");
+    }
+    let v = json_of(&cluster_pair("vrid", "json"));
+    let d = &v["diagnostics"][0];
+    assert!(d["file"].as_str().unwrap().ends_with("vrid-lb2.conf"));
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(9), Some(23)));
+    let l = &d["labels"][0];
+    assert!(l["file"].as_str().unwrap().ends_with("vrid-lb1.conf"), "{l}");
+    assert_eq!((l["line"].as_u64(), l["column"].as_u64()), (Some(9), Some(23)));
+    assert!(d["message"].as_str().unwrap().contains("vrid-lb1.conf has 51"));
+}
+
+#[test]
+fn cluster_renders_in_every_format() {
+    let human = cluster_pair("vrid", "human");
+    let text = String::from_utf8_lossy(&human.stderr);
+    assert!(text.contains("error[KA0701]"), "{text}");
+    assert!(
+        text.contains("vrid-lb2.conf:9:23") && text.contains("vrid-lb1.conf:9:23"),
+        "{text}"
+    );
+    assert!(text.contains("in 2 node(s)"), "{text}");
+    let gh = cluster_pair("vrid", "github");
+    let text = String::from_utf8_lossy(&gh.stdout);
+    assert!(
+        text.starts_with("::error file=") && text.contains("vrid-lb2.conf,line=9,col=23"),
+        "{text}"
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&cluster_pair("vrid", "sarif").stdout).unwrap();
+    let r = &sarif["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "KA0701");
+    let uri = |loc: &serde_json::Value| {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(uri(&r["locations"][0]).ends_with("vrid-lb2.conf"));
+    assert!(uri(&r["relatedLocations"][0]).ends_with("vrid-lb1.conf"));
+}
+
+#[test]
+fn cluster_of_config_ids_in_one_file() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/keepalived.conf");
+    let example = example.to_str().unwrap();
+    let out = run(
+        &[
+            "--cluster",
+            "--config-id",
+            "lb1",
+            "--config-id",
+            "lb2",
+            "--deny-warnings",
+            "--format",
+            "json",
+            example,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.conf",
+        "vrrp_instance VI_1 {\n    interface eth0\n    @a virtual_router_id 1\n    @b virtual_router_id 2\n    @a priority 150\n    @b priority 100\n    virtual_ipaddress {\n        192.0.2.1\n    }\n}\n",
+    );
+    let out = run(
+        &[
+            "--cluster",
+            "--config-id",
+            "a",
+            "--config-id",
+            "b",
+            "--format",
+            "json",
+            &f,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(codes_of(&v), ["KA0701"]);
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("on b has virtual_router_id 2, but a has 1"));
+    assert_eq!(v["diagnostics"][0]["line"].as_u64(), Some(4));
+    assert_eq!(v["diagnostics"][0]["labels"][0]["line"].as_u64(), Some(3));
+}
+
+#[test]
+fn cluster_needs_two_nodes_and_repeated_ids_lint_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.conf",
+        "vrrp_instance VI_1 {\n    @lb1 priority 150\n    @lb2 priority 999\n}\n",
+    );
+    let out = run(&["--cluster", &f], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least two nodes"));
+    let g = write(dir.path(), "g.conf", GOOD);
+    let out = run(
+        &[
+            "--cluster",
+            "--config-id",
+            "x",
+            "--config-id",
+            "y",
+            "--config-id",
+            "z",
+            &f,
+            &g,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "3 ids for 2 files");
+    // Without --cluster, each id is a separate lint of the file.
+    let out = run(
+        &["--config-id", "lb1", "--config-id", "lb2", "--format", "json", &f],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "lb2 has priority 999");
+    let v = json_of(&out);
+    assert_eq!(v["summary"]["files"].as_u64(), Some(2));
+    assert!(codes_of(&v).iter().any(|c| c == "KA0107"));
+    assert!(
+        !codes_of(&v).iter().any(|c| c.starts_with("KA07")),
+        "no cluster checks without --cluster"
+    );
+}

@@ -153,7 +153,7 @@ fn every_plan_matches_the_schema_is_deterministic_and_round_trips() {
                 config_id: id.clone(),
                 ..Options::default()
             },
-            target: None,
+            ..CheckOptions::default()
         };
         let Ok(checked) = check_path(&path, &opts, &RealFs) else {
             continue;

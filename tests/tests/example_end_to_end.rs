@@ -18,6 +18,7 @@ fn example_checks_clean_for_both_nodes_and_outlines_consistently() {
                 ..Options::default()
             },
             target: None,
+            ..CheckOptions::default()
         };
         let checked = check_path(&example(), &opts, &RealFs).expect("the example is readable");
         assert!(

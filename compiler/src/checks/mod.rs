@@ -3,7 +3,9 @@
 //! `keepalived-check --explain CODE`. Each compiler check lives in its own file with its
 //! logic and tests; the front end's checks (KA00xx) are explained in `frontend.rs`.
 
+pub mod cluster;
 pub mod frontend;
+pub mod host;
 pub mod lvs;
 pub mod names;
 pub mod structure;
@@ -52,6 +54,8 @@ pub fn all() -> Vec<&'static Check> {
         .chain(names::ALL.iter().copied())
         .chain(vrrp::ALL.iter().copied())
         .chain(lvs::ALL.iter().copied())
+        .chain(host::ALL.iter().copied())
+        .chain(cluster::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v
