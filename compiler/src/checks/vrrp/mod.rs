@@ -2,15 +2,15 @@
 //! it (authentication, unicast, preemption, VRID conflicts). This module builds a small view
 //! of each instance from the tree and the keyword table; its checks read the view.
 
-pub mod advert_int_rounded;
-pub mod auth_pass_truncated;
-pub mod auth_with_vrrpv3;
+pub mod advert_int_not_representable;
+pub mod auth_pass_too_long;
 pub mod authentication_ignored;
+pub mod authentication_with_vrrpv3;
+pub mod duplicate_vrid;
 pub mod mixed_address_family;
-pub mod preemption_ignored;
+pub mod preemption_setting_ignored;
 pub mod unicast_without_peers;
-pub mod vrid_conflict;
-pub mod vrrpv2_over_ipv6;
+pub mod vrrpv2_with_ipv6;
 
 use super::names::visit;
 use crate::diagnostic::Diagnostic;
@@ -19,14 +19,14 @@ use std::net::IpAddr;
 use vigil_grammar::{NodeRef, Parsed, WordRef};
 
 pub static ALL: &[&crate::checks::Check] = &[
-    &auth_pass_truncated::CHECK,
+    &auth_pass_too_long::CHECK,
     &unicast_without_peers::CHECK,
-    &vrid_conflict::CHECK,
-    &preemption_ignored::CHECK,
-    &auth_with_vrrpv3::CHECK,
-    &advert_int_rounded::CHECK,
+    &duplicate_vrid::CHECK,
+    &preemption_setting_ignored::CHECK,
+    &authentication_with_vrrpv3::CHECK,
+    &advert_int_not_representable::CHECK,
     &mixed_address_family::CHECK,
-    &vrrpv2_over_ipv6::CHECK,
+    &vrrpv2_with_ipv6::CHECK,
     &authentication_ignored::CHECK,
 ];
 
@@ -229,16 +229,16 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     let global = global_version(parsed);
     for i in &insts {
         let v = i.version(global);
-        auth_pass_truncated::check(i, out);
+        auth_pass_too_long::check(i, out);
         unicast_without_peers::check(i, out);
-        preemption_ignored::check(i, out);
-        auth_with_vrrpv3::check(i, &v, out);
-        advert_int_rounded::check(i, &v, out);
+        preemption_setting_ignored::check(i, out);
+        authentication_with_vrrpv3::check(i, &v, out);
+        advert_int_not_representable::check(i, &v, out);
         mixed_address_family::check(i, out);
-        vrrpv2_over_ipv6::check(i, &v, out);
+        vrrpv2_with_ipv6::check(i, &v, out);
         authentication_ignored::check(i, &v, out);
     }
-    vrid_conflict::check(&insts, out);
+    duplicate_vrid::check(&insts, out);
 }
 
 #[cfg(test)]
