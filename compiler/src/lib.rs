@@ -38,6 +38,7 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     checks::structure::run(&mut ctx);
     checks::names::run(&parsed, &mut diags);
     checks::vrrp::run(&parsed, &mut diags);
+    checks::sync::run(&parsed, &mut diags);
     suppress::apply(&parsed, &mut diags);
     diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
     Checked { parsed, diags }

@@ -6,6 +6,7 @@
 pub mod frontend;
 pub mod names;
 pub mod structure;
+pub mod sync;
 pub mod values;
 pub mod vrrp;
 
@@ -50,6 +51,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(values::ALL.iter().copied())
         .chain(names::ALL.iter().copied())
         .chain(vrrp::ALL.iter().copied())
+        .chain(sync::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v
