@@ -8,9 +8,9 @@ use vigil_grammar::Severity;
 pub static CHECK: Check = Check {
     code: "KA0413",
     name: "script-runs-as-root",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     finds: "A script (vrrp_script, notify command, MISC_CHECK, start-up or FIFO script) that runs as root, by its own `user root` or for want of any user and of a global script_user, while global_defs lacks enable_script_security.",
-    why: "Without a user keepalived runs a script as keepalived_script if the host has that user (the usual packages do not create it), otherwise as root. Without script security it then never checks whether a non-root user can replace the script or a directory on its path, which hands root to anyone who can. keepalived reports a SECURITY VIOLATION and `keepalived -t` exits 6.",
+    why: "Without a user keepalived runs a script as keepalived_script if the host has that user (the usual packages do not create it), otherwise as root. Without script security it then never checks whether a non-root user can replace the script or a directory on its path, which hands root to anyone who can. For every script file it finds on the host, keepalived reports a SECURITY VIOLATION and `keepalived -t` exits 6 (a file it cannot find is skipped without a word, so the test passes on a machine without the scripts).",
     example: "vrrp_script chk_nginx {\n    script \"/usr/bin/pgrep nginx\"\n}",
     fix: "Add `script_user USER` (an unprivileged user) and `enable_script_security` to global_defs; give root only to the scripts that need it, with a per-script user.",
 };
@@ -45,7 +45,7 @@ pub fn check(scripts: &[Script<'_>], sec: &Security<'_>, out: &mut Vec<Diagnosti
         d = d.label(first.command.span(), format!("and {} more scripts", root.len() - 5));
     }
     out.push(d.help(format!(
-        "{how}; keepalived reports a SECURITY VIOLATION (`keepalived -t` exits 6). Set script_user to an unprivileged user and add enable_script_security in global_defs"
+        "{how}; where the script exists, keepalived reports a SECURITY VIOLATION (`keepalived -t` exits 6). Set script_user to an unprivileged user and add enable_script_security in global_defs"
     )));
 }
 
