@@ -292,7 +292,7 @@ fn keepalived_check_agrees_with_keepalived_t() {
     let indep_shapes = |r: &Result| -> BTreeSet<String> {
         r.lines
             .iter()
-            .filter(|l| !classify::is_host_dependent(l, &too_new))
+            .filter(|l| !classify::is_host_dependent(l, &r.lines, &too_new))
             .map(|l| classify::shape(l))
             .collect()
     };
@@ -315,7 +315,7 @@ fn keepalived_check_agrees_with_keepalived_t() {
         for l in &r.lines {
             let e = shapes
                 .entry(classify::shape(l))
-                .or_insert((0, classify::is_host_dependent(l, &too_new)));
+                .or_insert((0, classify::is_host_dependent(l, &r.lines, &too_new)));
             e.0 += 1;
         }
         match r.verdict {
@@ -326,7 +326,7 @@ fn keepalived_check_agrees_with_keepalived_t() {
                 }
                 counts[1] += 1;
                 for l in &r.lines {
-                    if !classify::is_host_dependent(l, &too_new) {
+                    if !classify::is_host_dependent(l, &r.lines, &too_new) {
                         *a_causes.entry(classify::shape(l)).or_default() += 1;
                     }
                 }

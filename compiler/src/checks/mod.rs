@@ -9,6 +9,7 @@ pub mod host;
 pub mod lvs;
 pub mod names;
 pub mod structure;
+pub mod sync;
 pub mod values;
 pub mod vrrp;
 
@@ -53,6 +54,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(values::ALL.iter().copied())
         .chain(names::ALL.iter().copied())
         .chain(vrrp::ALL.iter().copied())
+        .chain(sync::ALL.iter().copied())
         .chain(lvs::ALL.iter().copied())
         .chain(host::ALL.iter().copied())
         .chain(cluster::ALL.iter().copied())

@@ -244,11 +244,14 @@ pub(crate) static VRRP_INSTANCE: &[Keyword] = &[
         "Puts the instance in FAULT when its configured source address (mcast_src_ip or unicast_src_ip) is \
          missing from the host or gets removed.",
     ),
-    kw("virtual_router_id").args(&[Uint { min: 1, max: 255 }]).doc(
-        "The VRID, 1 to 255, identifying this virtual router on the link. Required. All routers backing the \
+    kw("virtual_router_id")
+        .args(&[Uint { min: 1, max: 255 }])
+        .mandatory()
+        .doc(
+            "The VRID, 1 to 255, identifying this virtual router on the link. Required. All routers backing the \
          same addresses use the same VRID, and no other cluster on the same network may use it with the same \
          family and multicast group: keepalived cannot see another host's VRIDs.",
-    ),
+        ),
     kw("unicast_ttl").args(&[U8]).doc(
         "The TTL or hop limit (0 to 255) put on unicast adverts. Without unicast peers it is reset with an \
          error.",

@@ -6,7 +6,7 @@ use super::{
     NameOrNum, ParseResult, Prefix, Problem, ProblemKind, Spanned,
 };
 use std::net::IpAddr;
-use vigil_grammar::{Span, WordRef, Words};
+use vigil_grammar::{Severity, Span, WordRef, Words};
 
 /// Route types (`rtntype`).
 pub const TYPES: &[&str] = &[
@@ -729,14 +729,15 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
             }
         }
         if r.dev.is_none() {
-            c.problems.push(
-                Problem::warning(
-                    ProblemKind::Untracked,
-                    c.span(),
-                    "keepalived cannot track a route without `dev`: it will not notice the route being removed",
-                )
-                .help("add `dev IFNAME`, or `no_track` to say the route is not to be tracked"),
-            );
+            let mut p = Problem::warning(
+                ProblemKind::Untracked,
+                c.span(),
+                "keepalived cannot track a route without `dev`: it turns tracking off for it, so a removed route goes unnoticed",
+            )
+            .help("add `dev IFNAME`, or `no_track` to say the route is not to be tracked");
+            // keepalived reports it as a configuration error, so `keepalived -t` fails.
+            p.severity = Severity::Error;
+            c.problems.push(p);
         }
     }
     if let Some(g) = &r.track_group {

@@ -89,11 +89,27 @@ pub enum Verdict {
     Broken,
 }
 
-pub fn is_host_dependent(line: &str, too_new: &BTreeSet<&str>) -> bool {
+/// A reference to a vrrp_script keepalived no longer has.
+static SCRIPT_NOT_FOUND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"track script \S+ not found").expect("regex"));
+
+/// keepalived removed a vrrp_script because the user it is to run as does not resolve on this
+/// host (a `user` line, script_user, or the keepalived_script default).
+static SCRIPT_USER_FAILED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)uid/gid for script|default user (keepalived_script )?for (vrrp )?script").expect("regex")
+});
+
+/// Whether `line`, one of `all` that keepalived printed for one configuration, has a cause on
+/// the machine rather than in the text. `track script X not found` is host-dependent when the
+/// same run removed a script for want of its user: the script was defined, the host lacks the
+/// user (references to undefined or later scripts are caught by KA0301 anyway).
+pub fn is_host_dependent(line: &str, all: &[String], too_new: &BTreeSet<&str>) -> bool {
     if let Some(c) = UNKNOWN_KEYWORD.captures(line) {
         if too_new.contains(&c[1]) {
             return true;
         }
+    }
+    if SCRIPT_NOT_FOUND.is_match(line) && all.iter().any(|l| SCRIPT_USER_FAILED.is_match(l)) {
+        return true;
     }
     HOST_DEPENDENT.iter().any(|r| r.is_match(line))
 }
@@ -108,7 +124,7 @@ pub fn shape(line: &str) -> String {
 }
 
 pub fn verdict(o: &Outcome, too_new: &BTreeSet<&str>) -> Verdict {
-    let indep = o.lines.iter().any(|l| !is_host_dependent(l, too_new));
+    let indep = o.lines.iter().any(|l| !is_host_dependent(l, &o.lines, too_new));
     match o.exit {
         Exit::Code(0) if o.lines.is_empty() => Verdict::AcceptedSilently,
         Exit::Code(0) => Verdict::AcceptedWithNotes,

@@ -18,7 +18,6 @@ pub mod equal_priority;
 pub mod instance_missing_on_node;
 pub mod multiple_masters;
 pub mod peer_list_misses_node;
-pub mod peer_list_names_self;
 pub mod version_mismatch;
 pub mod vip_mismatch;
 pub mod vrid_mismatch;
@@ -38,7 +37,6 @@ pub static ALL: &[&Check] = &[
     &equal_priority::CHECK,
     &multiple_masters::CHECK,
     &peer_list_misses_node::CHECK,
-    &peer_list_names_self::CHECK,
     &instance_missing_on_node::CHECK,
 ];
 
@@ -201,7 +199,6 @@ pub fn routers<'a, 't>(nodes: &'a [Node<'t>]) -> Vec<Router<'a, 't>> {
 pub fn run(nodes: &[Node<'_>], out: &mut Vec<Diagnostic>) {
     let routers = routers(nodes);
     for r in &routers {
-        peer_list_names_self::check(r, out);
         instance_missing_on_node::check(r, nodes, out);
         if r.members.len() < 2 {
             continue;

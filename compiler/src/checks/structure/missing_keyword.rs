@@ -11,8 +11,8 @@ pub static CHECK: Check = Check {
     code: "KA0110",
     name: "missing-keyword",
     severity: Severity::Error,
-    finds: "A block without a keyword it cannot work without: a vrrp_script without `script`, a track_file without `file`, a vrrp_track_process without `process`, a MISC_CHECK without `misc_path`, an HTTP_GET or SSL_GET without `url`, a `url` without `path`, a FILE_CHECK without `track_file`, a BFD_CHECK without `name`.",
-    why: "keepalived drops such a block (and 2.2.7 crashes on a checker url without path): whatever tracks that script or relies on that health check silently runs without it.",
+    finds: "A block without a keyword it cannot work without: a vrrp_script without `script`, a track_file without `file`, a vrrp_track_process without `process`, a MISC_CHECK without `misc_path`, an HTTP_GET or SSL_GET without `url`, a `url` without `path`, a FILE_CHECK without `track_file`, a BFD_CHECK without `name`, a vrrp_instance without `virtual_router_id`.",
+    why: "keepalived drops such a block, or for a vrrp_instance without virtual_router_id refuses to start VRRP at all (and 2.2.7 crashes on a checker url without path): whatever tracks that script or relies on that health check silently runs without it.",
     example: "vrrp_script chk_nginx {\n    interval 2\n}",
     fix: "Add the missing keyword, or remove the block.",
 };
@@ -36,7 +36,7 @@ pub fn check(
         let at = node.words().first().map_or(block.open(), |w| w.span());
         ctx.out.push(
             Diagnostic::new(&CHECK, at, format!("{}{name} has no `{}`", k.name, m.name)).help(format!(
-                "keepalived drops a {} without `{}`; add `{}`",
+                "keepalived cannot use a {} without `{}`; add `{}`",
                 k.name,
                 m.name,
                 super::invalid_value::usage(m)

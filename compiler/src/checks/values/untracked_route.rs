@@ -6,9 +6,9 @@ use vigil_grammar::Severity;
 pub static CHECK: Check = Check {
     code: "KA0205",
     name: "untracked-route",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     finds: "A route line without `dev` (or `oif`) and without `no_track`.",
-    why: "keepalived tracks a route through its interface; without one it stops tracking the route and says so under `keepalived -t`, so a route deleted behind its back is not noticed.",
+    why: "keepalived tracks a route through its interface; without one it turns tracking off for that route and reports a configuration error (`keepalived -t` fails), and a route deleted behind its back is not noticed.",
     example: "virtual_routes {\n    10.0.0.0/8 via 192.0.2.1\n}",
     fix: "Add `dev IFNAME`, or add `no_track` if the route is not to be tracked.",
 };

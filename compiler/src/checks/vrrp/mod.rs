@@ -2,15 +2,20 @@
 //! it (authentication, unicast, preemption, VRID conflicts). This module builds a small view
 //! of each instance from the tree and the keyword table; its checks read the view.
 
-pub mod advert_int_rounded;
-pub mod auth_pass_truncated;
-pub mod auth_with_vrrpv3;
+pub mod advert_int_not_representable;
+pub mod auth_pass_too_long;
 pub mod authentication_ignored;
+pub mod authentication_with_vrrpv3;
+pub mod conflicting_state;
+pub mod duplicate_vrid;
 pub mod mixed_address_family;
-pub mod preemption_ignored;
+pub mod no_virtual_address;
+pub mod preemption_setting_ignored;
+pub mod tracks_own_interface;
+pub mod unicast_peer_is_self;
 pub mod unicast_without_peers;
-pub mod vrid_conflict;
-pub mod vrrpv2_over_ipv6;
+pub mod vmac_xmit_base_without_vmac;
+pub mod vrrpv2_with_ipv6;
 
 use super::names::visit;
 use crate::diagnostic::Diagnostic;
@@ -19,15 +24,20 @@ use std::net::IpAddr;
 use vigil_grammar::{NodeRef, Parsed, WordRef};
 
 pub static ALL: &[&crate::checks::Check] = &[
-    &auth_pass_truncated::CHECK,
+    &auth_pass_too_long::CHECK,
     &unicast_without_peers::CHECK,
-    &vrid_conflict::CHECK,
-    &preemption_ignored::CHECK,
-    &auth_with_vrrpv3::CHECK,
-    &advert_int_rounded::CHECK,
+    &duplicate_vrid::CHECK,
+    &preemption_setting_ignored::CHECK,
+    &authentication_with_vrrpv3::CHECK,
+    &advert_int_not_representable::CHECK,
     &mixed_address_family::CHECK,
-    &vrrpv2_over_ipv6::CHECK,
+    &vrrpv2_with_ipv6::CHECK,
     &authentication_ignored::CHECK,
+    &unicast_peer_is_self::CHECK,
+    &tracks_own_interface::CHECK,
+    &vmac_xmit_base_without_vmac::CHECK,
+    &no_virtual_address::CHECK,
+    &conflicting_state::CHECK,
 ];
 
 /// The VRRP version an instance runs and how keepalived arrived at it.
@@ -155,16 +165,29 @@ impl<'t> Instance<'t> {
         }
     }
 
+    /// Whether a `state MASTER` line is present: keepalived ignores a later `state BACKUP`.
     fn explicit_master(&self) -> bool {
-        self.arg("state").is_some_and(|w| w.text() == "MASTER")
+        self.all("state")
+            .any(|n| n.args().first().is_some_and(|w| w.text() == "MASTER"))
     }
 
-    /// Whether the instance starts as MASTER: `state MASTER`, or no state and priority 255.
+    /// Whether the instance starts as MASTER: `state MASTER` (a later BACKUP does not undo it), or
+    /// no state and priority 255.
     pub fn starts_master(&self) -> bool {
         match self.arg("state") {
-            Some(w) => w.text() == "MASTER",
+            Some(_) => self.explicit_master(),
             None => self.priority() == 255,
         }
+    }
+
+    /// The interface names of the `track_interface` lines, with the word naming each.
+    pub fn tracked_interfaces(&self) -> Vec<WordRef<'t>> {
+        self.all("track_interface")
+            .filter_map(|n| n.block())
+            .flat_map(|b| b.nodes())
+            .filter(|l| l.block().is_none())
+            .filter_map(|l| l.words().first())
+            .collect()
     }
 }
 
@@ -229,16 +252,21 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     let global = global_version(parsed);
     for i in &insts {
         let v = i.version(global);
-        auth_pass_truncated::check(i, out);
+        auth_pass_too_long::check(i, out);
         unicast_without_peers::check(i, out);
-        preemption_ignored::check(i, out);
-        auth_with_vrrpv3::check(i, &v, out);
-        advert_int_rounded::check(i, &v, out);
+        preemption_setting_ignored::check(i, out);
+        authentication_with_vrrpv3::check(i, &v, out);
+        advert_int_not_representable::check(i, &v, out);
         mixed_address_family::check(i, out);
-        vrrpv2_over_ipv6::check(i, &v, out);
+        vrrpv2_with_ipv6::check(i, &v, out);
         authentication_ignored::check(i, &v, out);
+        unicast_peer_is_self::check(i, out);
+        tracks_own_interface::check(i, out);
+        vmac_xmit_base_without_vmac::check(i, out);
+        no_virtual_address::check(i, &v, out);
+        conflicting_state::check(i, out);
     }
-    vrid_conflict::check(&insts, out);
+    duplicate_vrid::check(&insts, out);
 }
 
 #[cfg(test)]

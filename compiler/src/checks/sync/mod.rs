@@ -1,0 +1,304 @@
+//! Sync groups, trackers and scripts: what keepalived validates across blocks once it has
+//! read the whole file (sync-group membership, tracker weights it ignores, who runs the
+//! scripts). This module builds the views from the tree and the keyword table; its checks
+//! read them.
+
+pub mod instance_in_two_sync_groups;
+pub mod invalid_init_file;
+pub mod script_path_not_absolute;
+pub mod script_runs_as_root;
+pub mod script_without_user;
+pub mod sync_group_too_small;
+pub mod track_weight_ignored;
+
+use super::vrrp::{instances, Instance};
+use crate::diagnostic::Diagnostic;
+use crate::schema::{self, Body, Keyword, NameKind, Ty};
+use vigil_grammar::{Children, NodeRef, Parsed, WordRef};
+
+pub static ALL: &[&crate::checks::Check] = &[
+    &instance_in_two_sync_groups::CHECK,
+    &sync_group_too_small::CHECK,
+    &track_weight_ignored::CHECK,
+    &script_runs_as_root::CHECK,
+    &script_without_user::CHECK,
+    &script_path_not_absolute::CHECK,
+    &invalid_init_file::CHECK,
+];
+
+/// One `vrrp_sync_group` block.
+pub struct Group<'t> {
+    pub node: NodeRef<'t>,
+    pub name: Option<WordRef<'t>>,
+    /// The member names as written in `group` blocks, in order.
+    pub listed: Vec<WordRef<'t>>,
+    /// The members keepalived keeps: defined instances not claimed before (by an earlier
+    /// group or earlier in this one).
+    pub members: Vec<WordRef<'t>>,
+}
+
+impl<'t> Group<'t> {
+    pub fn label(&self) -> &'t str {
+        self.name.map_or("(unnamed)", |w| w.text())
+    }
+
+    /// Lines of keyword `kw` directly in the group.
+    pub fn all(&self, kw: &'static str) -> impl Iterator<Item = NodeRef<'t>> + '_ {
+        self.node
+            .block()
+            .into_iter()
+            .flat_map(|b| b.nodes())
+            .filter(move |n| n.keyword() == Some(kw))
+    }
+
+    /// Whether the members keep their own tracker weights (`sync_group_tracking_weight` or its
+    /// old spelling, found through the table).
+    pub fn tracking_weight(&self) -> bool {
+        let Some(b) = self.node.block() else {
+            return false;
+        };
+        b.nodes().any(|n| {
+            n.keyword().is_some_and(|k| {
+                k == "sync_group_tracking_weight"
+                    || group_table()
+                        .and_then(|t| schema::find(t, k))
+                        .is_some_and(|kw| kw.replaced_by == Some("sync_group_tracking_weight"))
+            })
+        })
+    }
+}
+
+fn group_table() -> Option<&'static [Keyword]> {
+    match schema::find(schema::ROOT, "vrrp_sync_group")?.body {
+        Body::Keywords(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// A member that keepalived refuses because an earlier claim took the instance.
+pub struct Refused<'t> {
+    pub group: usize,
+    pub word: WordRef<'t>,
+    pub earlier: WordRef<'t>,
+    pub earlier_group: usize,
+}
+
+/// Every sync group with its members resolved as keepalived does, and the refused members.
+pub fn groups<'t>(parsed: &'t Parsed, insts: &[Instance<'t>]) -> (Vec<Group<'t>>, Vec<Refused<'t>>) {
+    let mut out = Vec::new();
+    let mut refused = Vec::new();
+    let mut claimed: Vec<(WordRef<'t>, usize)> = Vec::new();
+    for node in parsed.tree.nodes() {
+        if node.keyword() != Some("vrrp_sync_group") {
+            continue;
+        }
+        let gi = out.len();
+        let mut g = Group {
+            node,
+            name: node.args().first(),
+            listed: Vec::new(),
+            members: Vec::new(),
+        };
+        let words = node
+            .block()
+            .into_iter()
+            .flat_map(|b| b.nodes())
+            .filter(|n| n.keyword() == Some("group"))
+            .filter_map(|n| n.block())
+            .flat_map(|b| b.nodes())
+            .filter(|l| l.block().is_none())
+            .flat_map(|l| l.words().iter());
+        for w in words {
+            g.listed.push(w);
+            if !insts.iter().any(|i| i.label() == w.text() && i.name.is_some()) {
+                continue;
+            }
+            match claimed.iter().find(|(c, _)| c.text() == w.text()) {
+                Some((earlier, eg)) => refused.push(Refused {
+                    group: gi,
+                    word: w,
+                    earlier: *earlier,
+                    earlier_group: *eg,
+                }),
+                None => {
+                    claimed.push((w, gi));
+                    g.members.push(w);
+                }
+            }
+        }
+        out.push(g);
+    }
+    (out, refused)
+}
+
+/// A command keepalived runs, the word holding it and who it runs as.
+pub struct Script<'t> {
+    pub node: NodeRef<'t>,
+    pub command: WordRef<'t>,
+    /// The user given for this script: after the command, or a `user` line of its block.
+    pub user: Option<WordRef<'t>>,
+}
+
+impl Script<'_> {
+    /// The program: the first word of the command line.
+    pub fn program(&self) -> &str {
+        self.command
+            .text()
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['"', '\''])
+    }
+}
+
+/// Every argument the table types `Ty::Script`, with its user.
+pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
+    fn walk<'t>(nodes: Children<'t>, table: &'static [Keyword], depth: usize, out: &mut Vec<Script<'t>>) {
+        if depth > 64 {
+            return;
+        }
+        // A keyword whose only argument is a user names the user of the block's scripts.
+        let block_user = nodes
+            .filter(|n| {
+                n.keyword()
+                    .and_then(|k| schema::find(table, k))
+                    .is_some_and(|k| k.args == [Ty::User])
+            })
+            .filter_map(|n| n.args().first())
+            .last();
+        for node in nodes {
+            let Some(k) = node.keyword().and_then(|w| schema::find(table, w)) else {
+                continue;
+            };
+            if let Some(i) = k.args.iter().position(|t| *t == Ty::Script) {
+                if let Some(command) = node.args().get(i) {
+                    let own = match k.args.get(i + 1) {
+                        Some(Ty::User) => node.args().get(i + 1),
+                        _ => None,
+                    };
+                    out.push(Script {
+                        node,
+                        command,
+                        user: own.or(block_user),
+                    });
+                }
+            }
+            if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
+                walk(b.nodes(), sub, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(parsed.tree.nodes(), schema::ROOT, 0, &mut out);
+    out
+}
+
+/// The script settings of `global_defs`.
+pub struct Security<'t> {
+    pub enabled: Option<NodeRef<'t>>,
+    pub script_user: Option<WordRef<'t>>,
+}
+
+pub fn security(parsed: &Parsed) -> Security<'_> {
+    let lines: Vec<NodeRef<'_>> = parsed
+        .tree
+        .nodes()
+        .filter(|n| n.keyword() == Some("global_defs"))
+        .filter_map(|n| n.block())
+        .flat_map(|b| b.nodes())
+        .collect();
+    Security {
+        enabled: lines
+            .iter()
+            .rfind(|n| n.keyword() == Some("enable_script_security"))
+            .copied(),
+        script_user: lines
+            .iter()
+            .rfind(|n| n.keyword() == Some("script_user"))
+            .and_then(|n| n.args().first()),
+    }
+}
+
+/// A tracker definition (`vrrp_script`, `track_file`, ...): its node and the weight trackers
+/// get when their line gives none (`None` when keepalived would not keep the value written).
+pub struct Tracker<'t> {
+    pub kind: NameKind,
+    pub node: NodeRef<'t>,
+    pub name: WordRef<'t>,
+    pub weight: Option<i64>,
+}
+
+/// Every top-level definition of a tracker kind, with its default weight from its block or
+/// the table.
+pub fn trackers(parsed: &Parsed) -> Vec<Tracker<'_>> {
+    let mut out = Vec::new();
+    for node in parsed.tree.nodes() {
+        let Some(k) = node.keyword().and_then(|w| schema::find(schema::ROOT, w)) else {
+            continue;
+        };
+        let (Some(Ty::Defines(kind)), Some(name), Body::Keywords(table)) =
+            (k.args.first(), node.args().first(), k.body)
+        else {
+            continue;
+        };
+        let Some(wk) = schema::find(table, "weight") else {
+            continue;
+        };
+        let written = node
+            .block()
+            .into_iter()
+            .flat_map(|b| b.nodes())
+            .filter(|n| n.keyword() == Some("weight"))
+            .last()
+            .map(|n| n.args().first().and_then(|w| w.text().parse::<i64>().ok()));
+        let weight = match written {
+            Some(Some(w)) if in_range(wk, w) => Some(w),
+            Some(_) => None,
+            None => Some(wk.default.and_then(|d| d.parse().ok()).unwrap_or(0)),
+        };
+        out.push(Tracker {
+            kind: *kind,
+            node,
+            name,
+            weight,
+        });
+    }
+    out
+}
+
+fn in_range(k: &Keyword, w: i64) -> bool {
+    match k.args.first() {
+        Some(Ty::Int { min, max }) => (*min..=*max).contains(&w),
+        _ => true,
+    }
+}
+
+/// Runs the sync-group, tracker and script checks.
+pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+    let insts = instances(parsed);
+    let (groups, refused) = groups(parsed, &insts);
+    instance_in_two_sync_groups::check(&groups, &refused, out);
+    sync_group_too_small::check(&groups, out);
+    track_weight_ignored::check(&insts, &groups, &trackers(parsed), out);
+    let scripts = scripts(parsed);
+    let sec = security(parsed);
+    script_runs_as_root::check(&scripts, &sec, out);
+    script_without_user::check(&scripts, &sec, out);
+    script_path_not_absolute::check(&scripts, out);
+    invalid_init_file::check(parsed, out);
+}
+
+#[cfg(test)]
+pub(crate) fn lint(text: &str) -> Vec<Diagnostic> {
+    crate::checks::lint_with(text, run)
+}
+
+#[cfg(test)]
+pub(crate) fn inst(name: &str, vrid: u32, body: &str) -> String {
+    format!("vrrp_instance {name} {{\n    interface eth0\n    virtual_router_id {vrid}\n{body}    virtual_ipaddress {{\n        192.0.2.{vrid}\n    }}\n}}\n")
+}
+
+#[cfg(test)]
+pub(crate) fn group(name: &str, members: &str, body: &str) -> String {
+    format!("vrrp_sync_group {name} {{\n    group {{\n        {members}\n    }}\n{body}}}\n")
+}

@@ -1,0 +1,54 @@
+//! KA0415 script-path-not-absolute: a script whose program is not given by an absolute path.
+
+use super::Script;
+use crate::checks::Check;
+use crate::diagnostic::Diagnostic;
+use vigil_grammar::Severity;
+
+pub static CHECK: Check = Check {
+    code: "KA0415",
+    name: "script-path-not-absolute",
+    severity: Severity::Warning,
+    finds: "A script (vrrp_script, notify command, MISC_CHECK, start-up or FIFO script) whose program is a bare name or a relative path.",
+    why: "keepalived looks the program up in the PATH it was started with, which under systemd or an init script is not your shell's: a command that works by hand may not be found at run time, and a relative path depends on keepalived's working directory. With enable_script_security the file found must also be secure, or the script is disabled; none of this shows under `keepalived -t`.",
+    example: "vrrp_script chk_haproxy {\n    script \"killall -0 haproxy\"\n}",
+    fix: "Write the program's absolute path, for example `/usr/bin/killall -0 haproxy`.",
+};
+
+pub fn check(scripts: &[Script<'_>], out: &mut Vec<Diagnostic>) {
+    for s in scripts {
+        let program = s.program();
+        if program.is_empty() || program.starts_with('/') {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &CHECK,
+                s.command.span(),
+                format!("`{program}` is not an absolute path"),
+            )
+            .help("keepalived searches the PATH it was started with, which may not be your shell's; write the full path to the program"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lint;
+
+    fn relative(text: &str) -> Vec<String> {
+        lint(text)
+            .into_iter()
+            .filter(|d| d.code() == "KA0415")
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn bare_program_names() {
+        let d = relative("vrrp_script chk {\n    script \"killall -0 haproxy\"\n    user nobody\n}\n");
+        assert_eq!(d, vec!["`killall` is not an absolute path".to_string()]);
+        assert!(relative("vrrp_script chk {\n    script \"/usr/bin/killall -0 haproxy\"\n}\n").is_empty());
+        assert_eq!(relative("vrrp_instance VI_1 {\n    notify notify.sh\n}\n").len(), 1);
+    }
+}
