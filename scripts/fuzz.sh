@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes the front end (fuzz/fuzz_targets/frontend.rs) for a bounded time.
-#   scripts/fuzz.sh [SECONDS]     # default 60
+# Fuzzes the front end (fuzz/fuzz_targets/frontend.rs) and the compiler with its lowering to
+# a plan (fuzz/fuzz_targets/compiler.rs), each for a bounded time.
+#   scripts/fuzz.sh [SECONDS]     # per target; default 60
 # Needs the nightly toolchain and cargo-fuzz (scripts/test-all.sh installs both). Seeds the
-# corpus (fuzz/corpus/frontend, not committed) with the shared real configurations and with
+# corpora (fuzz/corpus/TARGET, not committed) with the shared real configurations and with
 # adversarial inputs, then runs libFuzzer. Exits non-zero when it finds a crash, a timeout or
-# an out-of-memory input; the input is left in fuzz/artifacts/frontend/.
+# an out-of-memory input; the input is left in fuzz/artifacts/TARGET/.
 # FUZZ_MAX_LEN (default 65536) bounds the inputs libFuzzer makes; larger seeds are cut.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,16 +112,22 @@ echo "fuzz.sh: $(find "$CORPUS" -type f | wc -l) inputs in $CORPUS"
 
 # --- build and run ---------------------------------------------------------------------
 cd fuzz
-cargo +nightly fuzz build frontend
-set +e
-cargo +nightly fuzz run frontend -- \
-    -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -timeout=10 -max_len="$MAX_LEN" \
-    -print_final_stats=1
-status=$?
-set -e
-if [ "$status" != 0 ]; then
-    echo "fuzz.sh: the fuzzer failed (exit $status); inputs in $ROOT/fuzz/artifacts/frontend/:" >&2
-    ls -l "$ROOT/fuzz/artifacts/frontend/" >&2 || true
-    exit 1
-fi
-echo "fuzz.sh: no crash in ${SECONDS_TO_RUN}s"
+for target in frontend compiler; do
+    if [ "$target" != frontend ]; then
+        mkdir -p "$ROOT/fuzz/corpus/$target"
+        cp -n "$CORPUS"/* "$ROOT/fuzz/corpus/$target"/ 2>/dev/null || true
+    fi
+    cargo +nightly fuzz build "$target"
+    set +e
+    cargo +nightly fuzz run "$target" -- \
+        -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -timeout=10 -max_len="$MAX_LEN" \
+        -print_final_stats=1
+    status=$?
+    set -e
+    if [ "$status" != 0 ]; then
+        echo "fuzz.sh: the fuzzer failed on $target (exit $status); inputs in $ROOT/fuzz/artifacts/$target/:" >&2
+        ls -l "$ROOT/fuzz/artifacts/$target/" >&2 || true
+        exit 1
+    fi
+    echo "fuzz.sh: $target: no crash in ${SECONDS_TO_RUN}s"
+done

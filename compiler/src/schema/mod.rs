@@ -265,13 +265,30 @@ pub(crate) mod t {
     pub const OPT_BOOL: &[Ty] = &[Ty::Bool];
 }
 
-/// Where a keyword can be written: every block path from the root, as `a/b/c`.
-pub fn paths_of(name: &str) -> Vec<String> {
-    all()
-        .into_iter()
-        .filter(|(_, k)| k.name == name)
-        .map(|(p, _)| p)
-        .collect()
+/// Where a keyword can be written: every block path from the root, as `a/b/c` (empty for a
+/// word that is no keyword). Computed once.
+pub fn paths_of(name: &str) -> &'static [String] {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<String>>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m: std::collections::HashMap<&'static str, Vec<String>> = std::collections::HashMap::new();
+        for (p, k) in all() {
+            m.entry(k.name).or_default().push(p);
+        }
+        m
+    });
+    index.get(name).map_or(&[], |v| v.as_slice())
+}
+
+/// Every distinct keyword name, sorted. Computed once.
+pub fn names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<&'static str> = all().into_iter().map(|(_, k)| k.name).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
 }
 
 /// Every (path, keyword) pair of the tree, depth first.

@@ -64,7 +64,7 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
                 unknown_keyword::report(ctx, first, table, block, node.block().map(|b| b.open()));
                 continue;
             }
-            misplaced_keyword::report(ctx, first, block, &elsewhere);
+            misplaced_keyword::report(ctx, first, block, elsewhere);
             // Read its block with the table of the place it belongs to, so its contents are
             // still checked.
             if let (Some(b), Some(Body::Keywords(sub))) = (node.block(), keyword_at(&elsewhere[0]).map(|k| k.body)) {

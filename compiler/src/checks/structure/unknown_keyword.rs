@@ -18,17 +18,51 @@ pub static CHECK: Check = Check {
 };
 
 /// The keyword of `table` (else of any block) closest to `word`, if one is close enough.
+/// Memoised per thread: a config that repeats one unknown word thousands of times (a
+/// generator, a fuzzer) must not pay for the comparison each time.
 pub fn suggest(word: &str, table: &'static [Keyword]) -> Option<&'static str> {
-    let score =
-        |cand: &str| strsim::normalized_damerau_levenshtein(&word.to_ascii_lowercase(), &cand.to_ascii_lowercase());
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<(String, usize), Option<&'static str>>> =
+            Default::default();
+    }
+    let key = (word.to_string(), table.as_ptr() as usize);
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).copied()) {
+        return hit;
+    }
+    let found = closest(word, table);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() > 10_000 {
+            m.clear();
+        }
+        m.insert(key, found);
+    });
+    found
+}
+
+fn closest(word: &str, table: &'static [Keyword]) -> Option<&'static str> {
+    const MIN_SCORE: f64 = 0.7;
+    let lower = word.to_ascii_lowercase();
+    let len = lower.chars().count();
     let best = |cands: &mut dyn Iterator<Item = &'static str>| {
         cands
-            .map(|c| (score(c), c))
-            .filter(|(s, _)| *s >= 0.7)
+            // A normalised distance of at least MIN_SCORE needs lengths within 30% of the
+            // longer one: skip the others without computing anything.
+            .filter(|c| {
+                let (a, b) = (len.max(c.len()) as f64, len.min(c.len()) as f64);
+                a == 0.0 || b / a >= MIN_SCORE
+            })
+            .map(|c| {
+                (
+                    strsim::normalized_damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                    c,
+                )
+            })
+            .filter(|(s, _)| *s >= MIN_SCORE)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, c)| c)
     };
-    best(&mut table.iter().map(|k| k.name)).or_else(|| best(&mut schema::all().into_iter().map(|(_, k)| k.name)))
+    best(&mut table.iter().map(|k| k.name)).or_else(|| best(&mut schema::names().iter().copied()))
 }
 
 pub fn report(ctx: &mut Ctx<'_>, word: Word<'_>, table: &'static [Keyword], block: &str, opens: Option<Span>) {
