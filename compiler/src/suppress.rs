@@ -9,6 +9,9 @@ const MARK: &str = "keepalived-check: allow";
 
 /// The codes or names a line's comment allows, if it has the mark.
 fn allowed(line: &str) -> Option<(Vec<String>, bool)> {
+    if !line.contains(MARK) {
+        return None;
+    }
     let toks = lexer::lex(line);
     let comment = toks.iter().find(|t| t.kind == lexer::LexKind::Comment)?;
     let text = &line[comment.range()];
@@ -33,6 +36,10 @@ pub fn apply(parsed: &Parsed, diags: &mut Vec<Diagnostic>) {
 
 /// [`apply`] for diagnostics whose spans refer to `sources` (a cluster's combined map).
 pub fn apply_sources(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    // Each line is read once however many diagnostics it has (a long generated line can
+    // carry thousands).
+    type Allowed = Option<(Vec<String>, bool)>;
+    let mut memo: std::collections::HashMap<(u32, usize), Allowed> = std::collections::HashMap::new();
     diags.retain(|d| {
         if (d.span.file.0 as usize) >= sources.len() {
             return true;
@@ -45,13 +52,18 @@ pub fn apply_sources(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
             let e = starts.get(n).map_or(f.text.len(), |&e| e as usize);
             f.text[s..e].trim_end_matches(['\n', '\r'])
         };
-        if let Some((list, _)) = allowed(line_text(line)) {
+        let mut lookup = |n: usize| -> Allowed {
+            memo.entry((d.span.file.0, n))
+                .or_insert_with(|| allowed(line_text(n)))
+                .clone()
+        };
+        if let Some((list, _)) = lookup(line) {
             if matches(&list, d) {
                 return false;
             }
         }
         if line > 1 {
-            if let Some((list, true)) = allowed(line_text(line - 1)) {
+            if let Some((list, true)) = lookup(line - 1) {
                 if matches(&list, d) {
                     return false;
                 }
