@@ -18,9 +18,9 @@
 //!   forwarding; each checker: type, where it connects, connect_timeout, retry,
 //!   delay_before_retry and delay_loop.
 //!
-//! The inputs are the Debian samples, the shared corpus and the focused configurations of
-//! `tests/data/plan-oracle/` (one per group of load-time adjustments) that compile without
-//! errors. The kernel may have no IPVS: the checker process is then given a small
+//! The inputs are the Debian samples, the shared corpus, the shipped examples and the focused
+//! configurations of `tests/data/plan-oracle/` (one per group of load-time adjustments) that
+//! compile without errors. The kernel may have no IPVS: the checker process is then given a small
 //! `LD_PRELOAD` shim (`plan_oracle/ipvs_shim.c`, built with `cc`) that answers IPVS socket
 //! options, so it gets as far as its dump. Without `cc` the virtual servers are not compared.
 //!
@@ -78,6 +78,7 @@ fn inputs() -> Vec<PathBuf> {
         n.starts_with("keepalived.conf.") && !n.ends_with(".sh") && !n.ends_with(".gz")
     }));
     out.extend(list(&root().join("../../shared/corpus"), &|n| n.ends_with(".conf")));
+    out.extend(list(&root().join("../examples"), &|n| n.ends_with(".conf")));
     let focused = list(&root().join("tests/data/plan-oracle"), &|n| n.ends_with(".conf"));
     assert!(
         focused.len() >= 5,
