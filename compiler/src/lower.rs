@@ -69,7 +69,8 @@ pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
 struct Cx<'a> {
     parsed: &'a Parsed,
     ir: &'a Config,
-    global: Option<&'a Block>,
+    /// The merged global_defs, table defaults included.
+    global: &'a Block,
     /// Default weights of the trackers, by kind and name.
     weights: HashMap<(&'static str, String), (i32, bool)>,
 }
@@ -173,7 +174,7 @@ pub fn split_command(cmd: &str) -> Vec<String> {
 
 impl<'a> Cx<'a> {
     fn new(parsed: &'a Parsed, ir: &'a Config) -> Cx<'a> {
-        let global = ir.root.blocks("global_defs").map(|(_, b)| b).last();
+        let global = &ir.global;
         let mut weights = HashMap::new();
         for (kind, kw) in [
             ("script", "vrrp_script"),
@@ -205,11 +206,11 @@ impl<'a> Cx<'a> {
     }
 
     fn g_flag(&self, name: &str) -> bool {
-        self.global.is_some_and(|g| g.flag(name))
+        self.global.flag(name)
     }
 
     fn script_user(&self) -> (Option<String>, Option<String>) {
-        match self.global.and_then(|g| g.get("script_user")) {
+        match self.global.get("script_user") {
             Some(s) => (name_of(s), s.arg(1).map(|a| a.text.clone())),
             None => (None, None),
         }
@@ -245,7 +246,7 @@ impl<'a> Cx<'a> {
     }
 
     fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
-        let g = self.global?;
+        let g = self.global;
         let path = g.text(name)?.to_string();
         Some(p::Fifo {
             path,
@@ -255,9 +256,7 @@ impl<'a> Cx<'a> {
 
     fn global(&self) -> p::Global {
         let mut out = p::Global::default();
-        let Some(g) = self.global else {
-            return out;
-        };
+        let g = self.global;
         out.router_id = g.text("router_id").map(str::to_string);
         (out.script_user, out.script_group) = self.script_user();
         out.enable_script_security = g.flag("enable_script_security");
@@ -449,9 +448,10 @@ impl<'a> Cx<'a> {
                 .copied()
                 .unwrap_or((0, false));
             if let Some(i) = words.iter().position(|w| *w == "weight") {
+                // A weight written on the line keeps the tracker's own `reverse` unless the line
+                // says `noreverse`.
                 if let Some(v) = words.get(i + 1).and_then(|v| v.parse::<i32>().ok()) {
                     w = v;
-                    rev = false;
                 }
                 match words.get(i + 2) {
                     Some(&"reverse") => rev = true,
@@ -556,6 +556,18 @@ impl<'a> Cx<'a> {
                 out.push(i);
             }
         }
+        // A sync group starts as MASTER only when every member is an address owner starting
+        // as MASTER; otherwise all its members start as BACKUP (after the per-instance
+        // adjustments, so a member's nopreempt is still cleared by its `state MASTER`).
+        for g in groups {
+            let members = || out.iter().filter(|i| g.members.contains(&i.name));
+            let all_owners = members().all(|i| i.priority == 255 && i.initial_state == p::State::Master);
+            if !all_owners {
+                for i in out.iter_mut().filter(|i| g.members.contains(&i.name)) {
+                    i.initial_state = p::State::Backup;
+                }
+            }
+        }
         out
     }
 
@@ -618,7 +630,7 @@ impl<'a> Cx<'a> {
             Some(2) if v6 => 3,
             Some(v) => v as u8,
             None if v6 => 3,
-            None => self.global.and_then(|g| g.uint("vrrp_version")).unwrap_or(2) as u8,
+            None => self.global.uint("vrrp_version").unwrap_or(2) as u8,
         };
         let written_state = b.text("state");
         let mut priority = if b.has("priority") {
@@ -660,13 +672,17 @@ impl<'a> Cx<'a> {
             let cs = adv_us.saturating_add(5_000) / 10_000;
             cs.clamp(1, 4095) * 10
         };
-        let accept = if b.has("accept") {
+        let mut accept = if b.has("accept") {
             true
         } else if b.has("no_accept") {
             false
         } else {
             priority == 255 || !strict
         };
+        // RFC 3768 has no accept mode: strict VRRPv2 drops it for non-owners, even when written.
+        if accept && strict && version == 2 && priority != 255 {
+            accept = false;
+        }
         let authentication = b
             .blocks("authentication")
             .last()
@@ -686,7 +702,7 @@ impl<'a> Cx<'a> {
         let mcast_dst_ip = b.ip("mcast_dst_ip").unwrap_or(if v6 {
             IpAddr::V6(
                 self.global
-                    .and_then(|g| g.ip("vrrp_mcast_group6"))
+                    .ip("vrrp_mcast_group6")
                     .and_then(|a| match a {
                         IpAddr::V6(a) => Some(a),
                         _ => None,
@@ -696,7 +712,7 @@ impl<'a> Cx<'a> {
         } else {
             IpAddr::V4(
                 self.global
-                    .and_then(|g| g.ip("vrrp_mcast_group4"))
+                    .ip("vrrp_mcast_group4")
                     .and_then(|a| match a {
                         IpAddr::V4(a) => Some(a),
                         _ => None,
@@ -731,10 +747,21 @@ impl<'a> Cx<'a> {
         // keepalived ignores tracking its own interface.
         track.interfaces.retain(|t| Some(&t.interface) != interface.as_ref());
         // Weights are ignored for the address owner and in a sync group without
-        // sync_group_tracking_weight.
-        if priority == 255 || sync_group.as_ref().is_some_and(|g| !g.tracking_weight) {
+        // sync_group_tracking_weight: a weighted interface is tracked with weight 0 in a sync
+        // group and not at all by the owner; a track_file of weight 1 (its default) is tracked
+        // with weight 0; other weighted trackers are dropped.
+        let owner = priority == 255;
+        if owner || sync_group.as_ref().is_some_and(|g| !g.tracking_weight) {
+            if owner {
+                track.interfaces.retain(|t| t.weight == 0);
+            }
             for t in &mut track.interfaces {
                 t.weight = 0;
+            }
+            for t in &mut track.files {
+                if t.weight == 1 && !t.reverse {
+                    t.weight = 0;
+                }
             }
             for list in [
                 &mut track.scripts,
@@ -781,24 +808,14 @@ impl<'a> Cx<'a> {
             track,
             dont_track_primary: b.flag("dont_track_primary"),
             notify: self.notify(b),
-            garp: p::Garp {
-                master_delay_ms: b.millis("garp_master_delay").unwrap_or(5000),
-                master_repeat: b.uint("garp_master_repeat").unwrap_or(5).max(1) as u32,
-                master_refresh_ms: b.millis("garp_master_refresh").unwrap_or(0),
-                master_refresh_repeat: b.uint("garp_master_refresh_repeat").unwrap_or(1).max(1) as u32,
-                lower_prio_delay_ms: b
-                    .millis("garp_lower_prio_delay")
-                    .or_else(|| self.global.and_then(|g| g.millis("vrrp_garp_lower_prio_delay"))),
-                lower_prio_repeat: b
-                    .uint("garp_lower_prio_repeat")
-                    .or_else(|| self.global.and_then(|g| g.uint("vrrp_garp_lower_prio_repeat")))
-                    .map(|v| v as u32),
-            },
+            garp: self.garp(b, strict),
             vmac,
             down_timer_adverts: if strict {
                 3
             } else {
-                b.uint("down_timer_adverts").unwrap_or(3) as u32
+                b.uint("down_timer_adverts")
+                    .or(self.global.uint("vrrp_down_timer_adverts"))
+                    .unwrap_or(3) as u32
             },
             lower_prio_no_advert: strict || g_bool("lower_prio_no_advert", "vrrp_lower_prio_no_advert"),
             higher_prio_send_advert: !strict && g_bool("higher_prio_send_advert", "vrrp_higher_prio_send_advert"),
@@ -808,6 +825,39 @@ impl<'a> Cx<'a> {
             sync_group: sync_group.map(|g| g.name),
             origin: self.origin(s.site),
         })
+    }
+
+    /// Gratuitous ARP timing: the instance's setting, else the global one. The global
+    /// lower-priority settings default to the global master ones; strict mode turns the
+    /// lower-priority burst off.
+    fn garp(&self, b: &Block, strict: bool) -> p::Garp {
+        let g = self.global;
+        let ms = |inst: &str, global: &str| b.millis(inst).or(g.millis(global)).unwrap_or(0);
+        let n = |inst: &str, global: &str| b.uint(inst).or(g.uint(global)).unwrap_or(1) as u32;
+        let global_lp_delay = g
+            .millis("vrrp_garp_lower_prio_delay")
+            .or(g.millis("vrrp_garp_master_delay"))
+            .unwrap_or(0);
+        let global_lp_repeat = g
+            .uint("vrrp_garp_lower_prio_repeat")
+            .or(g.uint("vrrp_garp_master_repeat"))
+            .unwrap_or(0) as u32;
+        let (lower_prio_delay_ms, lower_prio_repeat) = if strict {
+            (0, 0)
+        } else {
+            (
+                b.millis("garp_lower_prio_delay").unwrap_or(global_lp_delay),
+                b.uint("garp_lower_prio_repeat").map_or(global_lp_repeat, |v| v as u32),
+            )
+        };
+        p::Garp {
+            master_delay_ms: ms("garp_master_delay", "vrrp_garp_master_delay"),
+            master_repeat: n("garp_master_repeat", "vrrp_garp_master_repeat").max(1),
+            master_refresh_ms: ms("garp_master_refresh", "vrrp_garp_master_refresh"),
+            master_refresh_repeat: n("garp_master_refresh_repeat", "vrrp_garp_master_refresh_repeat").max(1),
+            lower_prio_delay_ms,
+            lower_prio_repeat,
+        }
     }
 
     fn vrrp_scripts(&self) -> Vec<p::VrrpScript> {
@@ -1082,6 +1132,7 @@ impl<'a> Cx<'a> {
             r.inhibit_on_failure = b.flag("sorry_server_inhibit");
             Some(r)
         });
+        let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
         Some(p::VirtualServer {
             key,
             protocol,
@@ -1102,7 +1153,7 @@ impl<'a> Cx<'a> {
             forwarding,
             persistence_timeout_secs: persistence,
             persistence_granularity: b.text("persistence_granularity").map(str::to_string),
-            one_packet: b.flag("ops") && protocol_is_udp(b, fwmark),
+            one_packet,
             delay_loop_ms,
             ha_suspend: b.flag("ha_suspend") && !fwmark,
             alpha: b.flag("alpha"),
@@ -1142,7 +1193,17 @@ impl<'a> Cx<'a> {
                     .iter()
                     .filter_map(|c| c.block().map(|cb| (c, cb)))
                     .filter(|(c, _)| c.name().ends_with("_CHECK") || c.name().ends_with("_GET"))
-                    .filter_map(|(c, cb)| self.checker(c, cb, rb, vs))
+                    .flat_map(|(c, cb)| self.checkers(c, cb, rb, vs))
+                    .map(|mut c| {
+                        // A checker's default destination is the real server as written: its
+                        // written port (0 when none), not the port IPVS uses after keepalived
+                        // resets it for DR/TUN or fills it in for NAT.
+                        let probe_port = written_port.unwrap_or(0);
+                        if c.connect_port.is_none() && probe_port != port && connects(&c.kind) {
+                            c.connect_port = Some(probe_port);
+                        }
+                        c
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -1161,6 +1222,36 @@ impl<'a> Cx<'a> {
             checkers,
             origin: self.origin(s.site),
         })
+    }
+
+    /// The checkers of one checker block: one, except for an SMTP_CHECK with `host` blocks,
+    /// which keepalived runs as the SMTP_CHECK itself plus one checker per host. A host
+    /// takes its connection settings from its own block only: without a connect_timeout of
+    /// its own, its timeout is 0.
+    fn checkers(&self, c: &Setting, cb: &Block, rb: &Block, vs: &VsCtx<'_>) -> Vec<p::Checker> {
+        let Some(base) = self.checker(c, cb, rb, vs) else {
+            return Vec::new();
+        };
+        let mut out = vec![base.clone()];
+        if c.name() == "SMTP_CHECK" {
+            for (hs, hb) in cb.blocks("host") {
+                let mut h = base.clone();
+                h.connect_ip = hb.ip("connect_ip");
+                h.connect_port = hb.uint("connect_port").map(|v| v as u16);
+                h.bindto = hb.ip("bindto");
+                h.bind_port = hb.uint("bind_port").map(|v| v as u16);
+                h.bind_if = hb.text("bind_if").map(str::to_string);
+                h.fwmark = hb.uint("fwmark").map(|v| v as u32);
+                h.connect_timeout_ms = if hb.has("connect_timeout") {
+                    hb.millis("connect_timeout").unwrap_or(0)
+                } else {
+                    0
+                };
+                h.origin = self.origin(hs.site);
+                out.push(h);
+            }
+        }
+        out
     }
 
     fn checker(&self, c: &Setting, cb: &Block, rb: &Block, vs: &VsCtx<'_>) -> Option<p::Checker> {
@@ -1279,16 +1370,18 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Whether a checker type probes an address and port of its own (not a script, file or
+/// BFD session, and not ICMP).
+fn connects(kind: &str) -> bool {
+    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK" | "PING_CHECK")
+}
+
 struct VsCtx<'b> {
     block: &'b Block,
     forwarding: p::Forwarding,
     vs_port: u16,
     fwmark: bool,
     delay_loop_ms: u64,
-}
-
-fn protocol_is_udp(b: &Block, fwmark: bool) -> bool {
-    !fwmark && b.text("protocol").is_some_and(|p| p.eq_ignore_ascii_case("UDP"))
 }
 
 /// `status_code` lines as ranges; 200-299 when none is written.
@@ -1418,5 +1511,111 @@ mod tests {
         let a = &p.vrrp_instances[0];
         assert_eq!(a.sync_group.as_deref(), Some("G"));
         assert_eq!(a.track.interfaces[0].weight, 0);
+    }
+
+    #[test]
+    fn sync_group_members_start_backup_unless_all_are_owners() {
+        let p = plan(
+            "vrrp_sync_group G {\n group {\n A\n B\n }\n}\nvrrp_sync_group H {\n group {\n C\n D\n }\n}\n\
+             vrrp_instance A {\n state MASTER\n priority 150\n nopreempt\n interface eth0\n virtual_router_id 1\n}\n\
+             vrrp_instance B {\n state MASTER\n interface eth0\n virtual_router_id 2\n}\n\
+             vrrp_instance C {\n state MASTER\n interface eth0\n virtual_router_id 3\n}\n\
+             vrrp_instance D {\n state MASTER\n priority 255\n interface eth0\n virtual_router_id 4\n}\n",
+        );
+        let st: Vec<p::State> = p.vrrp_instances.iter().map(|i| i.initial_state).collect();
+        assert_eq!(
+            st,
+            [p::State::Backup, p::State::Backup, p::State::Master, p::State::Master]
+        );
+        assert!(
+            p.vrrp_instances[0].preempt,
+            "nopreempt was cleared by state MASTER first"
+        );
+    }
+
+    #[test]
+    fn garp_timing_comes_from_global_defs_and_strict_turns_lower_prio_off() {
+        let p = plan(
+            "global_defs {\n vrrp_garp_master_delay 10\n vrrp_garp_master_repeat 3\n vrrp_down_timer_adverts 4\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 1\n garp_master_delay 2\n}\n",
+        );
+        let g = &p.vrrp_instances[0].garp;
+        assert_eq!((g.master_delay_ms, g.master_repeat), (2000, 3));
+        // The global lower-priority burst defaults to the global master one, not the instance's.
+        assert_eq!((g.lower_prio_delay_ms, g.lower_prio_repeat), (10_000, 3));
+        assert_eq!(p.vrrp_instances[0].down_timer_adverts, 4);
+        let p = plan(
+            "global_defs {\n vrrp_strict\n}\nvrrp_instance A {\n interface eth0\n virtual_router_id 1\n priority 50\n \
+             accept\n garp_lower_prio_delay 3\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n",
+        );
+        let i = &p.vrrp_instances[0];
+        assert_eq!((i.garp.lower_prio_delay_ms, i.garp.lower_prio_repeat), (0, 0));
+        assert!(!i.accept, "strict VRRPv2 drops a written accept of a non-owner");
+    }
+
+    #[test]
+    fn tracker_weights_of_owners_and_sync_groups() {
+        let p = plan(
+            "vrrp_script s {\n script /bin/true\n weight -5 reverse\n}\n\
+             track_file f1 {\n file /tmp/f1\n}\ntrack_file f3 {\n file /tmp/f3\n weight 3\n}\n\
+             vrrp_sync_group G {\n group {\n A\n B\n }\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 1\n track_file {\n f1\n f3\n }\n \
+             track_script {\n s weight 0\n }\n}\n\
+             vrrp_instance B {\n interface eth0\n virtual_router_id 2\n}\n\
+             vrrp_instance O {\n state MASTER\n interface eth0\n virtual_router_id 3\n track_interface {\n eth1 weight 5\n eth2\n }\n}\n",
+        );
+        let a = &p.vrrp_instances[0];
+        // A track_file of its default weight 1 stays, with weight 0; a weighted one goes.
+        assert_eq!(a.track.files.len(), 1);
+        assert_eq!((a.track.files[0].name.as_str(), a.track.files[0].weight), ("f1", 0));
+        // A weight on the tracking line keeps the script's `reverse`.
+        assert!(a.track.scripts[0].reverse);
+        // The owner does not track a weighted interface at all.
+        let o = &p.vrrp_instances[2];
+        let ifs: Vec<&str> = o.track.interfaces.iter().map(|t| t.interface.as_str()).collect();
+        assert_eq!(ifs, ["eth2"]);
+    }
+
+    #[test]
+    fn checkers_probe_the_real_server_port_as_written() {
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n lb_kind NAT\n protocol TCP\n \
+             real_server 10.0.1.1 {\n TCP_CHECK {\n }\n MISC_CHECK {\n misc_path /bin/true\n }\n }\n \
+             real_server 10.0.1.2 8080 {\n lvs_method DR\n TCP_CHECK {\n }\n }\n \
+             real_server 10.0.1.3 80 {\n TCP_CHECK {\n }\n }\n}\n",
+        );
+        let rs = &p.virtual_servers[0].real_servers;
+        // IPVS uses port 80 for all three, but keepalived's checker connects to port 0 when
+        // none is written and to the written 8080 of the DR server.
+        assert_eq!(rs.iter().map(|r| r.port).collect::<Vec<_>>(), [80, 80, 80]);
+        assert_eq!(rs[0].checkers[0].connect_port, Some(0));
+        assert_eq!(rs[0].checkers[1].connect_port, None, "MISC_CHECK connects nowhere");
+        assert_eq!(rs[1].checkers[0].connect_port, Some(8080));
+        assert_eq!(rs[2].checkers[0].connect_port, None);
+    }
+
+    #[test]
+    fn smtp_host_blocks_are_checkers_of_their_own_with_no_timeout() {
+        let p = plan(
+            "virtual_server 10.0.0.1 25 {\n protocol TCP\n real_server 10.0.1.1 25 {\n SMTP_CHECK {\n \
+             connect_timeout 10\n retry 2\n host {\n connect_ip 10.0.2.1\n }\n host {\n connect_ip 10.0.2.2\n \
+             connect_port 587\n connect_timeout 3\n }\n }\n }\n}\n",
+        );
+        let c = &p.virtual_servers[0].real_servers[0].checkers;
+        assert_eq!(c.len(), 3, "the SMTP_CHECK itself and one per host");
+        assert_eq!(
+            c.iter().map(|c| (c.connect_timeout_ms, c.retry)).collect::<Vec<_>>(),
+            [(10_000, 2), (0, 2), (3000, 2)]
+        );
+        assert_eq!(c[1].connect_ip, "10.0.2.1".parse().ok());
+        assert_eq!(c[2].connect_port, Some(587));
+    }
+
+    #[test]
+    fn one_packet_scheduling_follows_the_default_protocol() {
+        let p = plan("virtual_server 10.0.0.1 53 {\n ops\n real_server 10.0.1.1 53 {\n }\n}\n");
+        let v = &p.virtual_servers[0];
+        assert_eq!(v.protocol.as_deref(), Some("UDP"));
+        assert!(v.one_packet);
     }
 }

@@ -481,8 +481,10 @@ pub struct Garp {
     /// 0: no periodic refresh.
     pub master_refresh_ms: u64,
     pub master_refresh_repeat: u32,
-    pub lower_prio_delay_ms: Option<u64>,
-    pub lower_prio_repeat: Option<u32>,
+    /// After a lower-priority advert while MASTER: the delay before, and the size of, a new
+    /// burst (0: none).
+    pub lower_prio_delay_ms: u64,
+    pub lower_prio_repeat: u32,
 }
 
 /// `vrrp_instance NAME { ... }`.

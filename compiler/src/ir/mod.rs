@@ -15,7 +15,7 @@
 use crate::schema::{self, Body, Keyword, Ty, ValueKind};
 use crate::values::{address, route, rule};
 use std::net::IpAddr;
-use vigil_grammar::{Children, ExpansionKind, Parsed, Span, WordRef, Words};
+use vigil_grammar::{Children, ExpansionKind, FileId, Parsed, Span, WordRef, Words};
 
 /// One typed argument value.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,13 +207,49 @@ impl Block {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Config {
     pub root: Block,
+    /// The global settings as keepalived ends up with them: the settings of every
+    /// `global_defs` block in file order (keepalived reads them all), then the table's defaults
+    /// of those no block sets, also when there is no `global_defs` at all.
+    pub global: Block,
 }
 
 /// Builds the IR of a parsed configuration.
 pub fn build(parsed: &Parsed) -> Config {
-    Config {
-        root: build_block(parsed, Some(parsed.tree.nodes()), schema::ROOT, None, 0),
+    let root = build_block(parsed, Some(parsed.tree.nodes()), schema::ROOT, None, 0);
+    let global = merged_global(&root);
+    Config { root, global }
+}
+
+fn merged_global(root: &Block) -> Block {
+    let mut settings: Vec<Setting> = root
+        .blocks("global_defs")
+        .flat_map(|(_, b)| b.settings.iter().filter(|s| !s.from_default).cloned())
+        .collect();
+    // Defaults are spanned at the first global_defs keyword, else at the start of the file.
+    let at = root
+        .all("global_defs")
+        .next()
+        .map_or(Span::new(FileId(0), 0, 0), |s| s.name_span);
+    let table = schema::find(schema::ROOT, "global_defs").and_then(|k| match k.body {
+        Body::Keywords(sub) => Some(sub),
+        _ => None,
+    });
+    for k in table.unwrap_or(&[]) {
+        if let Some(default) = k.default {
+            if !settings.iter().any(|s| s.keyword.name == k.name) {
+                settings.push(Setting {
+                    keyword: k,
+                    name_span: at,
+                    site: at,
+                    span: at,
+                    args: default_args(k, default, at),
+                    from_default: true,
+                    body: SettingBody::None,
+                });
+            }
+        }
     }
+    Block { settings }
 }
 
 const MAX_DEPTH: usize = 64;

@@ -399,19 +399,19 @@ pub(crate) static VRRP_INSTANCE: &[Keyword] = &[
             "Old way to start the IPVS connection-sync daemon on an interface, tied to this instance. keepalived \
          still applies it, once, with an error; use lvs_sync_daemon in global_defs instead.",
         ),
-    kw("garp_master_delay").args(&[GARP_DELAY]).default("5").doc(
+    kw("garp_master_delay").args(&[GARP_DELAY]).doc(
         "Seconds after becoming MASTER before a second burst of gratuitous ARPs / unsolicited neighbour adverts \
          is sent; 0 sends none. When absent the global vrrp_garp_master_delay applies (5).",
     ),
-    kw("garp_master_refresh").args(&[U32]).default("0").doc(
+    kw("garp_master_refresh").args(&[U32]).doc(
         "While MASTER, re-send gratuitous ARPs / neighbour adverts every this many seconds, to keep switch \
          tables fresh. 0 (the default, from the global vrrp_garp_master_refresh) turns it off.",
     ),
-    kw("garp_master_repeat").args(&[U32]).default("5").doc(
+    kw("garp_master_repeat").args(&[U32]).doc(
         "How many gratuitous ARPs / neighbour adverts are sent in each burst on becoming MASTER. 0 is changed to \
          1 with an error. When absent the global vrrp_garp_master_repeat applies (5).",
     ),
-    kw("garp_master_refresh_repeat").args(&[U32]).default("1").doc(
+    kw("garp_master_refresh_repeat").args(&[U32]).doc(
         "How many gratuitous ARPs / neighbour adverts each periodic refresh sends (see garp_master_refresh). 0 \
          is changed to 1 with an error. When absent the global setting applies (1).",
     ),
@@ -428,14 +428,11 @@ pub(crate) static VRRP_INSTANCE: &[Keyword] = &[
             "How many gratuitous ARPs to send when a lower-priority advert arrives while MASTER; 0 sends none. When \
          absent the global vrrp_garp_lower_prio_repeat applies; strict mode forces 0.",
         ),
-    kw("down_timer_adverts")
-        .args(&[Uint { min: 1, max: 100 }])
-        .default("3")
-        .doc(
-            "How many advert intervals without adverts (plus the skew time) before a BACKUP declares the master \
+    kw("down_timer_adverts").args(&[Uint { min: 1, max: 100 }]).doc(
+        "How many advert intervals without adverts (plus the skew time) before a BACKUP declares the master \
          dead. The RFC value is 3; any other value departs from the protocol and must match on every router. \
-         Strict mode resets it to 3.",
-        ),
+         When absent the global vrrp_down_timer_adverts applies (3). Strict mode resets it to 3.",
+    ),
     kw("timer_expired_backup")
         .opt_args(0, &[Uint { min: 1, max: 254 }])
         .since_patch(2, 2, 8)
