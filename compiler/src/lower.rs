@@ -257,6 +257,7 @@ impl<'a> Cx<'a> {
     fn global(&self) -> p::Global {
         let mut out = p::Global::default();
         let g = self.global;
+        out.origin = self.ir.root.all("global_defs").next().map(|s| self.origin(s.site));
         out.router_id = g.text("router_id").map(str::to_string);
         (out.script_user, out.script_group) = self.script_user();
         out.enable_script_security = g.flag("enable_script_security");

@@ -133,6 +133,8 @@ pub struct Global {
     pub lvs_timeout_udp_ms: Option<u64>,
     /// `dynamic_interfaces`: tolerate interfaces that do not exist yet.
     pub dynamic_interfaces: bool,
+    /// The first `global_defs` block; `None` when there is none (all defaults).
+    pub origin: Option<Origin>,
 }
 
 impl Default for Global {
@@ -158,6 +160,7 @@ impl Default for Global {
             lvs_timeout_tcpfin_ms: None,
             lvs_timeout_udp_ms: None,
             dynamic_interfaces: false,
+            origin: None,
         }
     }
 }
