@@ -54,7 +54,7 @@ fn exit_status_follows_the_contract() {
 #[test]
 fn json_output_has_positions_labels_and_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "bad.conf", "vrrp_instance VI_1 {\n    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.10\n\n    track_script {\n        chk\n    }\n}\n");
+    let bad = write(dir.path(), "bad.conf", "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.10\n\n    track_script {\n        chk\n    }\n}\n");
     let out = run(&["--format", "json", &bad], None);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
@@ -66,7 +66,7 @@ fn json_output_has_positions_labels_and_summary() {
     assert!(d["file"].as_str().unwrap().ends_with("bad.conf"));
     assert_eq!(
         d["labels"][0]["line"].as_u64(),
-        Some(3),
+        Some(4),
         "the block probably missing its brace"
     );
     assert!(d["help"].as_str().unwrap().contains("missing"));

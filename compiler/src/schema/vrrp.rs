@@ -8,6 +8,11 @@ const GARP_DELAY: Ty = Uint {
     max: u32::MAX as u64 / 1_000_000,
 };
 /// A tracker weight with an optional `reverse`, as in `vrrp_script` and `bfd_instance`.
+/// A repeat count: keepalived turns 0 into 1 with an error.
+const REPEAT: Ty = Uint {
+    min: 1,
+    max: i32::MAX as u64,
+};
 const WEIGHT_253: &[Ty] = &[Int { min: -253, max: 253 }, Enum(&["reverse"])];
 /// A tracker weight with an optional `reverse`, as in `track_file` and `vrrp_track_process`.
 const WEIGHT_254: &[Ty] = &[Int { min: -254, max: 254 }, Enum(&["reverse"])];
@@ -407,11 +412,11 @@ pub(crate) static VRRP_INSTANCE: &[Keyword] = &[
         "While MASTER, re-send gratuitous ARPs / neighbour adverts every this many seconds, to keep switch \
          tables fresh. 0 (the default, from the global vrrp_garp_master_refresh) turns it off.",
     ),
-    kw("garp_master_repeat").args(&[U32]).doc(
+    kw("garp_master_repeat").args(&[REPEAT]).doc(
         "How many gratuitous ARPs / neighbour adverts are sent in each burst on becoming MASTER. 0 is changed to \
          1 with an error. When absent the global vrrp_garp_master_repeat applies (5).",
     ),
-    kw("garp_master_refresh_repeat").args(&[U32]).doc(
+    kw("garp_master_refresh_repeat").args(&[REPEAT]).doc(
         "How many gratuitous ARPs / neighbour adverts each periodic refresh sends (see garp_master_refresh). 0 \
          is changed to 1 with an error. When absent the global setting applies (1).",
     ),

@@ -3,11 +3,13 @@
 //! scripts). This module builds the views from the tree and the keyword table; its checks
 //! read them.
 
+pub mod duplicate_track_entry;
 pub mod instance_in_two_sync_groups;
 pub mod invalid_init_file;
 pub mod script_path_not_absolute;
 pub mod script_runs_as_root;
 pub mod script_without_user;
+pub mod sync_group_mixes_address_owners;
 pub mod sync_group_too_small;
 pub mod track_weight_ignored;
 
@@ -24,6 +26,8 @@ pub static ALL: &[&crate::checks::Check] = &[
     &script_without_user::CHECK,
     &script_path_not_absolute::CHECK,
     &invalid_init_file::CHECK,
+    &duplicate_track_entry::CHECK,
+    &sync_group_mixes_address_owners::CHECK,
 ];
 
 /// One `vrrp_sync_group` block.
@@ -280,6 +284,8 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     instance_in_two_sync_groups::check(&groups, &refused, out);
     sync_group_too_small::check(&groups, out);
     track_weight_ignored::check(&insts, &groups, &trackers(parsed), out);
+    duplicate_track_entry::check(&insts, &groups, out);
+    sync_group_mixes_address_owners::check(&insts, &groups, out);
     let scripts = scripts(parsed);
     let sec = security(parsed);
     script_runs_as_root::check(&scripts, &sec, out);

@@ -116,7 +116,14 @@ pub fn check(insts: &[Instance<'_>], out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lint;
+
+    /// This check's diagnostics only (other VRRP checks may fire on the same input).
+    fn lint(text: &str) -> Vec<crate::Diagnostic> {
+        super::super::lint(text)
+            .into_iter()
+            .filter(|d| d.code() == "KA0403")
+            .collect()
+    }
 
     fn inst(name: &str, vrid: u32, extra: &str, vip: &str) -> String {
         format!("vrrp_instance {name} {{\n    interface eth0\n    virtual_router_id {vrid}\n{extra}    virtual_ipaddress {{\n        {vip}\n    }}\n}}\n")

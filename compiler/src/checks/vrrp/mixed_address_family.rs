@@ -10,7 +10,7 @@ pub static CHECK: Check = Check {
     code: "KA0407",
     name: "mixed-address-family",
     severity: Severity::Error,
-    finds: "A `virtual_ipaddress` entry whose address family differs from the instance's (the family of its first virtual address, or IPv6 with `native_ipv6`).",
+    finds: "A `virtual_ipaddress` entry whose address family differs from the instance's (fixed by the first address keepalived reads: virtual, source, peer or multicast group, or IPv6 with `native_ipv6`).",
     why: "One VRRP instance advertises one family. keepalived drops the addresses of the other family with an error, so they are never brought up on failover.",
     example: "vrrp_instance VI_1 {\n    virtual_ipaddress {\n        192.0.2.1\n        2001:db8::1\n    }\n}",
     fix: "Move the addresses of the other family to a second instance (with its own VRID), or to `virtual_ipaddress_excluded`, which may hold both families.",
@@ -18,11 +18,10 @@ pub static CHECK: Check = Check {
 
 pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
     let vips = inst.vips();
-    let native = inst.last("native_ipv6");
-    let (v6, reason) = match (native, vips.first()) {
-        (Some(n), _) => (true, n.span()),
-        (None, Some((w, a))) => (a.is_ipv6(), w.span()),
-        (None, None) => return,
+    // The first address line keepalived reads (virtual, source, peer, multicast group) or
+    // `native_ipv6` fixes the family.
+    let Some((_, reason, v6)) = inst.family() else {
+        return;
     };
     let family = |v6: bool| if v6 { "IPv6" } else { "IPv4" };
     for (w, a) in &vips {
@@ -42,7 +41,15 @@ pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{instance, lint};
+    use super::super::instance;
+
+    /// This check's diagnostics only (other VRRP checks may fire on the same input).
+    fn lint(text: &str) -> Vec<crate::Diagnostic> {
+        super::super::lint(text)
+            .into_iter()
+            .filter(|d| d.code() == "KA0407")
+            .collect()
+    }
 
     #[test]
     fn second_family_is_dropped() {
@@ -50,6 +57,11 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].code(), "KA0407");
         assert!(d[0].message.starts_with("IPv4 address in IPv6"), "{d:?}");
+    }
+
+    #[test]
+    fn source_address_fixes_the_family() {
+        assert_eq!(lint(&instance("    mcast_src_ip 2001:db8::5\n")).len(), 1);
     }
 
     #[test]

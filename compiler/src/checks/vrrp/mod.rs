@@ -2,19 +2,48 @@
 //! it (authentication, unicast, preemption, VRID conflicts). This module builds a small view
 //! of each instance from the tree and the keyword table; its checks read the view.
 
+pub mod accept_in_strict_vrrpv2;
 pub mod advert_int_not_representable;
+pub mod auth_hmac_mode_in_strict_mode;
+pub mod auth_hmac_with_authentication;
 pub mod auth_pass_too_long;
 pub mod authentication_ignored;
+pub mod authentication_in_strict_mode;
 pub mod authentication_with_vrrpv3;
 pub mod conflicting_state;
+pub mod down_timer_adverts_in_strict_mode;
+pub mod duplicate_unicast_peer;
+pub mod duplicate_virtual_address;
 pub mod duplicate_vrid;
+pub mod first_ipv6_vip_not_link_local;
+pub mod instance_without_interface;
+pub mod ipvlan_without_address;
+pub mod loopback_interface;
+pub mod mcast_dst_not_multicast;
+pub mod mcast_dst_with_unicast;
 pub mod mixed_address_family;
+pub mod native_ipv6_after_ipv4;
 pub mod no_virtual_address;
+pub mod no_virtual_ipaddress_in_strict_mode;
+pub mod owner_ignore_adverts_without_owner;
+pub mod preempt_delay_in_strict_mode;
 pub mod preemption_setting_ignored;
+pub mod promote_secondaries_with_vmac;
+pub mod source_or_peer_family_mismatch;
+pub mod strict_master_not_owner;
+pub mod strict_mode_overrides_advert_setting;
+pub mod timer_expired_backup_without_nopreempt;
+pub mod too_many_virtual_addresses;
+pub mod track_src_ip_without_source;
 pub mod tracks_own_interface;
+pub mod undefined_auth_hmac_key;
+pub mod unicast_in_strict_mode;
 pub mod unicast_peer_is_self;
 pub mod unicast_without_peers;
+pub mod vmac_address_in_strict_mode;
+pub mod vmac_unicast_without_xmit_base;
 pub mod vmac_xmit_base_without_vmac;
+pub mod vrf_with_interface_or_multicast;
 pub mod vrrpv2_with_ipv6;
 
 use super::names::visit;
@@ -38,6 +67,35 @@ pub static ALL: &[&crate::checks::Check] = &[
     &vmac_xmit_base_without_vmac::CHECK,
     &no_virtual_address::CHECK,
     &conflicting_state::CHECK,
+    &source_or_peer_family_mismatch::CHECK,
+    &native_ipv6_after_ipv4::CHECK,
+    &mcast_dst_not_multicast::CHECK,
+    &loopback_interface::CHECK,
+    &vmac_unicast_without_xmit_base::CHECK,
+    &instance_without_interface::CHECK,
+    &strict_master_not_owner::CHECK,
+    &authentication_in_strict_mode::CHECK,
+    &unicast_in_strict_mode::CHECK,
+    &vmac_address_in_strict_mode::CHECK,
+    &first_ipv6_vip_not_link_local::CHECK,
+    &vrf_with_interface_or_multicast::CHECK,
+    &too_many_virtual_addresses::CHECK,
+    &preempt_delay_in_strict_mode::CHECK,
+    &down_timer_adverts_in_strict_mode::CHECK,
+    &accept_in_strict_vrrpv2::CHECK,
+    &mcast_dst_with_unicast::CHECK,
+    &strict_mode_overrides_advert_setting::CHECK,
+    &promote_secondaries_with_vmac::CHECK,
+    &duplicate_virtual_address::CHECK,
+    &duplicate_unicast_peer::CHECK,
+    &timer_expired_backup_without_nopreempt::CHECK,
+    &owner_ignore_adverts_without_owner::CHECK,
+    &no_virtual_ipaddress_in_strict_mode::CHECK,
+    &track_src_ip_without_source::CHECK,
+    &auth_hmac_with_authentication::CHECK,
+    &undefined_auth_hmac_key::CHECK,
+    &auth_hmac_mode_in_strict_mode::CHECK,
+    &ipvlan_without_address::CHECK,
 ];
 
 /// The VRRP version an instance runs and how keepalived arrived at it.
@@ -125,6 +183,12 @@ impl<'t> Instance<'t> {
                 Some("unicast_src_ip" | "mcast_src_ip") => {
                     n.args().first().and_then(|w| ip(w.text())).map(|a| a.is_ipv6())
                 }
+                Some("mcast_dst_ip") => n
+                    .args()
+                    .first()
+                    .and_then(|w| ip(w.text()))
+                    .filter(mcast_dst_ok)
+                    .map(|a| a.is_ipv6()),
                 Some("version") => {
                     match n.args().first().map(|w| w.text()) {
                         Some("2") if v6 == Some(true) => rejected = Some(*n),
@@ -154,6 +218,51 @@ impl<'t> Instance<'t> {
             rejected,
             global,
         }
+    }
+
+    /// The line that fixes the instance's address family, as keepalived reads the lines in order
+    /// (the first address of `virtual_ipaddress` or `unicast_peer`, a source address, a valid
+    /// `mcast_dst_ip`, or `native_ipv6`), with the span of the word that decides it and whether it
+    /// is IPv6. `virtual_ipaddress_excluded` does not count.
+    pub fn family(&self) -> Option<(NodeRef<'t>, vigil_grammar::Span, bool)> {
+        for n in &self.own {
+            let found = match n.keyword() {
+                Some("native_ipv6") => Some((n.span(), true)),
+                Some("virtual_ipaddress" | "unicast_peer") => n
+                    .block()
+                    .into_iter()
+                    .flat_map(|b| b.nodes())
+                    .filter(|l| l.block().is_none())
+                    .find_map(|l| {
+                        l.words()
+                            .first()
+                            .and_then(|w| Some((w.span(), ip(w.text())?.is_ipv6())))
+                    }),
+                Some("unicast_src_ip" | "mcast_src_ip") => {
+                    n.args().first().and_then(|w| Some((w.span(), ip(w.text())?.is_ipv6())))
+                }
+                Some("mcast_dst_ip") => n
+                    .args()
+                    .first()
+                    .and_then(|w| Some((w.span(), ip(w.text()).filter(mcast_dst_ok)?.is_ipv6()))),
+                _ => None,
+            };
+            if let Some((span, v6)) = found {
+                return Some((*n, span, v6));
+            }
+        }
+        None
+    }
+
+    /// Whether a boolean keyword is on: its last line, without a value or with a true one.
+    pub fn flag(&self, kw: &'static str) -> Option<bool> {
+        self.last(kw).map(|n| flag_value(n))
+    }
+
+    /// Whether the instance runs in strict mode: its own `strict_mode`, else the global
+    /// `vrrp_strict`.
+    pub fn strict(&self, global: bool) -> bool {
+        self.flag("strict_mode").unwrap_or(global)
     }
 
     /// The explicit priority if valid, else what keepalived derives (255 for state MASTER, else 100).
@@ -196,6 +305,35 @@ impl<'t> Instance<'t> {
 pub fn ip(text: &str) -> Option<IpAddr> {
     let end = text.find(['/', '%']).unwrap_or(text.len());
     text[..end].parse().ok()
+}
+
+/// Whether keepalived accepts an address as `mcast_dst_ip`: IPv4 multicast, or IPv6 link-local
+/// multicast (ff02::/16).
+pub fn mcast_dst_ok(a: &IpAddr) -> bool {
+    match a {
+        IpAddr::V4(v4) => v4.is_multicast(),
+        IpAddr::V6(v6) => v6.segments()[0] == 0xff02,
+    }
+}
+
+/// The value of a boolean line: no value, or true/on/yes, is on.
+pub fn flag_value(n: NodeRef<'_>) -> bool {
+    n.args()
+        .first()
+        .is_none_or(|w| matches!(w.text(), "true" | "on" | "yes"))
+}
+
+/// Whether `global_defs` turns `vrrp_strict` on (its last line).
+pub fn global_strict(parsed: &Parsed) -> bool {
+    parsed
+        .tree
+        .nodes()
+        .filter(|n| n.keyword() == Some("global_defs"))
+        .filter_map(|n| n.block())
+        .flat_map(|b| b.nodes())
+        .filter(|n| n.keyword() == Some("vrrp_strict"))
+        .last()
+        .is_some_and(flag_value)
 }
 
 /// Every `vrrp_instance` at the top level, with its keyword lines.
@@ -250,6 +388,7 @@ pub fn global_version(parsed: &Parsed) -> Option<u8> {
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     let insts = instances(parsed);
     let global = global_version(parsed);
+    let global_strict = global_strict(parsed);
     for i in &insts {
         let v = i.version(global);
         auth_pass_too_long::check(i, out);
@@ -258,13 +397,43 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
         authentication_with_vrrpv3::check(i, &v, out);
         advert_int_not_representable::check(i, &v, out);
         mixed_address_family::check(i, out);
-        vrrpv2_with_ipv6::check(i, &v, out);
+        vrrpv2_with_ipv6::check(i, &v, i.strict(global_strict), out);
         authentication_ignored::check(i, &v, out);
         unicast_peer_is_self::check(i, out);
         tracks_own_interface::check(i, out);
         vmac_xmit_base_without_vmac::check(i, out);
         no_virtual_address::check(i, &v, out);
         conflicting_state::check(i, out);
+        let strict = i.strict(global_strict);
+        source_or_peer_family_mismatch::check(i, out);
+        native_ipv6_after_ipv4::check(i, out);
+        mcast_dst_not_multicast::check(i, out);
+        loopback_interface::check(i, out);
+        vmac_unicast_without_xmit_base::check(i, out);
+        instance_without_interface::check(i, out);
+        strict_master_not_owner::check(i, strict, out);
+        authentication_in_strict_mode::check(i, &v, strict, out);
+        unicast_in_strict_mode::check(i, strict, out);
+        vmac_address_in_strict_mode::check(i, strict, out);
+        first_ipv6_vip_not_link_local::check(i, &v, strict, out);
+        vrf_with_interface_or_multicast::check(i, out);
+        too_many_virtual_addresses::check(i, &v, out);
+        preempt_delay_in_strict_mode::check(i, strict, out);
+        down_timer_adverts_in_strict_mode::check(i, strict, out);
+        accept_in_strict_vrrpv2::check(i, &v, strict, out);
+        mcast_dst_with_unicast::check(i, out);
+        strict_mode_overrides_advert_setting::check(i, strict, out);
+        promote_secondaries_with_vmac::check(i, out);
+        duplicate_virtual_address::check(i, out);
+        duplicate_unicast_peer::check(i, out);
+        timer_expired_backup_without_nopreempt::check(i, out);
+        owner_ignore_adverts_without_owner::check(i, out);
+        no_virtual_ipaddress_in_strict_mode::check(i, strict, out);
+        track_src_ip_without_source::check(i, out);
+        auth_hmac_with_authentication::check(i, out);
+        undefined_auth_hmac_key::check(i, out);
+        auth_hmac_mode_in_strict_mode::check(i, strict, out);
+        ipvlan_without_address::check(i, out);
     }
     duplicate_vrid::check(&insts, out);
 }

@@ -55,7 +55,14 @@ pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lint;
+
+    /// This check's diagnostics only (other VRRP checks may fire on the same input).
+    fn lint(text: &str) -> Vec<crate::Diagnostic> {
+        super::super::lint(text)
+            .into_iter()
+            .filter(|d| d.code() == "KA0420")
+            .collect()
+    }
 
     #[test]
     fn instance_without_vip() {

@@ -15,7 +15,7 @@ pub static CHECK: Check = Check {
     fix: "Remove `version 2` (IPv6 instances run VRRPv3), on every router of the VRID.",
 };
 
-pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(inst: &Instance<'_>, v: &Version<'_>, strict: bool, out: &mut Vec<Diagnostic>) {
     let name = inst.label();
     if let Some(n) = v.rejected {
         let mut d = Diagnostic::new(
@@ -26,16 +26,32 @@ pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
         d.severity = Severity::Error;
         out.push(d.help("the instance is already IPv6 here, so keepalived ignores the line with an error and runs VRRPv3; remove it"));
     } else if let (Some(n), true, 2) = (v.explicit, v.v6, v.version) {
-        out.push(
-            Diagnostic::new(&CHECK, n.span(), format!("vrrp_instance `{name}` runs VRRPv2 over IPv6"))
-                .help("VRRPv2 is defined for IPv4 only; only keepalived speaks it over IPv6. Remove `version 2` to run VRRPv3"),
+        let mut d = Diagnostic::new(
+            &CHECK,
+            n.span(),
+            format!("vrrp_instance `{name}` runs VRRPv2 over IPv6"),
         );
+        if strict {
+            // Strict mode switches the instance to VRRPv3 with a configuration error.
+            d.severity = Severity::Error;
+            d = d.help("strict mode does not allow VRRPv2 over IPv6: keepalived switches to version 3 with an error. Remove `version 2`");
+        } else {
+            d = d.help("VRRPv2 is defined for IPv4 only; only keepalived speaks it over IPv6. Remove `version 2` to run VRRPv3");
+        }
+        out.push(d);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::lint;
+
+    /// This check's diagnostics only (other VRRP checks may fire on the same input).
+    fn lint(text: &str) -> Vec<crate::Diagnostic> {
+        super::super::lint(text)
+            .into_iter()
+            .filter(|d| d.code() == "KA0408")
+            .collect()
+    }
     use vigil_grammar::Severity;
 
     fn inst(before: &str, after: &str) -> String {

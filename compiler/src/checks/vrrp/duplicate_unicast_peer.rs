@@ -1,0 +1,66 @@
+//! KA0443 duplicate-unicast-peer: The same address twice in an instance's `unicast_peer` entries.
+
+use super::{ip, Instance};
+use crate::checks::Check;
+use crate::diagnostic::Diagnostic;
+use vigil_grammar::Severity;
+
+pub static CHECK: Check = Check {
+    code: "KA0443",
+    name: "duplicate-unicast-peer",
+    severity: Severity::Warning,
+    finds: "The same address twice in an instance's `unicast_peer` entries.",
+    why: "Each peer gets one copy of every advert; recent keepalived releases drop the second entry with an error (2.2.7 keeps it and sends every advert twice).",
+    example: "vrrp_instance VI_1 {\n    unicast_peer {\n        192.0.2.2\n        192.0.2.2\n    }\n}",
+    fix: "Remove the second entry.",
+};
+
+pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(std::net::IpAddr, vigil_grammar::Span)> = Vec::new();
+    for b in inst.all("unicast_peer").filter_map(|n| n.block()) {
+        for l in b.nodes().filter(|l| l.block().is_none()) {
+            let Some((w, a)) = l.words().first().and_then(|w| Some((w, ip(w.text())?))) else {
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == a) {
+                out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        w.span(),
+                        format!("unicast peer {a} appears twice in vrrp_instance `{}`", inst.label()),
+                    )
+                    .label(*first, "first here")
+                    .help("remove the second entry; newer keepalived releases drop it with an error"),
+                );
+            } else {
+                seen.push((a, w.span()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{instance, lint};
+
+    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+
+    fn count(text: &str) -> usize {
+        lint(text).iter().filter(|d| d.code() == "KA0443").count()
+    }
+
+    fn strict(body: &str) -> String {
+        format!("{STRICT}{}", instance(body))
+    }
+
+    #[test]
+    fn twice() {
+        assert_eq!(
+            count(&instance(
+                "    unicast_peer {\n        192.0.2.9\n        192.0.2.9\n    }\n"
+            )),
+            1
+        );
+        assert_eq!(count(&strict("    unicast_peer {\n        192.0.2.9\n    }\n")), 0);
+    }
+}

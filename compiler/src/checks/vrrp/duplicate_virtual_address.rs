@@ -1,0 +1,73 @@
+//! KA0442 duplicate-virtual-address: The same address twice among an instance's `virtual_ipaddress` and `virtual_ipaddress_excluded` entries.
+
+use super::{ip, Instance};
+use crate::checks::Check;
+use crate::diagnostic::Diagnostic;
+use vigil_grammar::Severity;
+
+pub static CHECK: Check = Check {
+    code: "KA0442",
+    name: "duplicate-virtual-address",
+    severity: Severity::Warning,
+    finds: "The same address twice among an instance's `virtual_ipaddress` and `virtual_ipaddress_excluded` entries.",
+    why: "An address can be added only once; recent keepalived releases drop the second entry with an error (2.2.7 keeps both silently), and options written on it are lost.",
+    example: "vrrp_instance VI_1 {\n    virtual_ipaddress {\n        192.0.2.1\n        192.0.2.1/24\n    }\n}",
+    fix: "Remove the second entry, merging its options into the first.",
+};
+
+pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(std::net::IpAddr, vigil_grammar::Span)> = Vec::new();
+    let blocks = inst
+        .own
+        .iter()
+        .filter(|n| matches!(n.keyword(), Some("virtual_ipaddress" | "virtual_ipaddress_excluded")))
+        .filter_map(|n| n.block());
+    for b in blocks {
+        for l in b.nodes().filter(|l| l.block().is_none()) {
+            let Some((w, a)) = l.words().first().and_then(|w| Some((w, ip(w.text())?))) else {
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == a) {
+                out.push(
+                    Diagnostic::new(
+                        &CHECK,
+                        w.span(),
+                        format!("virtual address {a} appears twice in vrrp_instance `{}`", inst.label()),
+                    )
+                    .label(*first, "first here")
+                    .help(
+                        "keepalived adds each address once and newer releases drop this entry with an error; remove it",
+                    ),
+                );
+            } else {
+                seen.push((a, w.span()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{instance, lint};
+
+    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+
+    fn count(text: &str) -> usize {
+        lint(text).iter().filter(|d| d.code() == "KA0442").count()
+    }
+
+    fn strict(body: &str) -> String {
+        format!("{STRICT}{}", instance(body))
+    }
+
+    #[test]
+    fn twice() {
+        assert_eq!(
+            count(&instance(
+                "    virtual_ipaddress_excluded {\n        192.0.2.1/24\n    }\n"
+            )),
+            1
+        );
+        assert_eq!(count(&strict("")), 0);
+    }
+}

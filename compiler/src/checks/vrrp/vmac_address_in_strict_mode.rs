@@ -1,0 +1,71 @@
+//! KA0432 vmac-address-in-strict-mode: A MAC address given to `use_vmac` in an instance in strict mode (strict mode: `vrrp_strict` in global_defs, or the instance's `strict_mode`).
+
+use super::Instance;
+use crate::checks::Check;
+use crate::diagnostic::Diagnostic;
+use vigil_grammar::Severity;
+
+pub static CHECK: Check = Check {
+    code: "KA0432",
+    name: "vmac-address-in-strict-mode",
+    severity: Severity::Error,
+    finds: "A MAC address given to `use_vmac` in an instance in strict mode (strict mode: `vrrp_strict` in global_defs, or the instance's `strict_mode`).",
+    why: "Strict mode uses the RFC virtual MAC (00:00:5e:00:01:VRID); keepalived drops a MAC address of one's own choice with an error.",
+    example: "global_defs {\n    vrrp_strict\n}\nvrrp_instance VI_1 {\n    use_vmac vrrp.51 02:00:00:00:00:01\n}",
+    fix: "Remove the MAC address from `use_vmac`, or leave strict mode.",
+};
+
+/// Whether a word is a MAC address (six hex bytes separated by colons).
+fn is_mac(text: &str) -> bool {
+    let parts: Vec<_> = text.split(':').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn check(inst: &Instance<'_>, strict: bool, out: &mut Vec<Diagnostic>) {
+    if !strict {
+        return;
+    }
+    for n in inst.all("use_vmac") {
+        for w in n.args().iter().filter(|w| is_mac(w.text())) {
+            out.push(
+                Diagnostic::new(
+                    &CHECK,
+                    w.span(),
+                    format!(
+                        "virtual MAC address `{}` in strict vrrp_instance `{}`",
+                        w.text(),
+                        inst.label()
+                    ),
+                )
+                .help(
+                    "strict mode uses the RFC virtual MAC and keepalived drops this address with an error; remove it",
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{instance, lint};
+
+    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+
+    fn count(text: &str) -> usize {
+        lint(text).iter().filter(|d| d.code() == "KA0432").count()
+    }
+
+    fn strict(body: &str) -> String {
+        format!("{STRICT}{}", instance(body))
+    }
+
+    #[test]
+    fn strict_mac() {
+        assert_eq!(count(&strict("    use_vmac vrrp.51 02:00:00:00:00:01\n")), 1);
+        assert_eq!(count(&strict("    use_vmac vrrp.51\n")), 0);
+        assert_eq!(count(&instance("    use_vmac vrrp.51 02:00:00:00:00:01\n")), 0);
+    }
+}
