@@ -3,6 +3,7 @@
 //! none of that). One file per check.
 
 pub mod garp_interval_very_large;
+pub mod invalid_up_down_delay;
 pub mod iptables_and_nftables;
 pub mod iptables_chains_equal;
 pub mod mcast_group6_not_link_local;
@@ -23,6 +24,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &startup_delay_very_large::CHECK,
     &iptables_and_nftables::CHECK,
     &iptables_chains_equal::CHECK,
+    &invalid_up_down_delay::CHECK,
 ];
 
 /// The table of a top-level block keyword.
@@ -68,6 +70,7 @@ pub fn last_secs<'t>(lines: &[NodeRef<'t>], kw: &str) -> Option<(u64, NodeRef<'t
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     setting_given_twice::check(parsed, out);
     namespace_given_twice::check(parsed, out);
+    invalid_up_down_delay::check(parsed, out);
     let global = global_lines(parsed);
     mcast_group6_not_link_local::check(&global, out);
     garp_interval_very_large::check(&global, out);
