@@ -45,6 +45,7 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     checks::vrrp::run(&parsed, &mut diags);
     checks::sync::run(&parsed, &mut diags);
     checks::lvs::run(&parsed, &mut diags);
+    checks::global::run(&parsed, &mut diags);
     if opts.host_checks {
         checks::host::run(&parsed, &checks::host::RealHost, &mut diags);
     }

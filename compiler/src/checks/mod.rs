@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod frontend;
+pub mod global;
 pub mod host;
 pub mod lvs;
 pub mod names;
@@ -56,6 +57,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(vrrp::ALL.iter().copied())
         .chain(sync::ALL.iter().copied())
         .chain(lvs::ALL.iter().copied())
+        .chain(global::ALL.iter().copied())
         .chain(host::ALL.iter().copied())
         .chain(cluster::ALL.iter().copied())
         .collect();

@@ -649,7 +649,7 @@ pub(crate) static BFD_INSTANCE: &[Keyword] = &[
         .doc("The address of the BFD peer. Required: a session without one is disabled. Same as neighbor_ip."),
     kw("min_rx").args(&[Custom]).default("10").doc(
         "The slowest rate, in milliseconds between packets (decimals allowed, microsecond resolution, 1 to \
-         4294967), at which we want to receive control packets. The default is 10 ms; values above 10000 are \
+         4294967), at which we want to receive control packets. The default is 10 ms; values above 1000 are \
          logged as unusual.",
     ),
     kw("min_tx").args(&[Custom]).default("10").doc(

@@ -6,12 +6,17 @@
 pub mod bfd_duplicate_session;
 pub mod bfd_family_mismatch;
 pub mod bfd_max_hops_above_ttl;
+pub mod bfd_timer_not_sensible;
+pub mod bfd_timer_out_of_range;
 pub mod bfd_without_neighbor;
 pub mod duplicate_real_server;
 pub mod dynamic_misc_check_conflict;
 pub mod empty_virtual_server;
+pub mod group_family_mismatch;
 pub mod ha_suspend_with_fwmark;
 pub mod hysteresis_not_below_quorum;
+pub mod invalid_regex;
+pub mod link_local_without_bind_if;
 pub mod missing_forwarding_method;
 pub mod missing_protocol;
 pub mod missing_scheduler;
@@ -20,6 +25,9 @@ pub mod protocol_with_fwmark;
 pub mod quorum_above_total_weight;
 pub mod real_server_family_mismatch;
 pub mod real_server_port_mismatch;
+pub mod regex_offsets_inverted;
+pub mod regex_settings_without_regex;
+pub mod sorry_server_inhibit_differs;
 pub mod udp_reply_length_inverted;
 pub mod zero_port_without_persistence;
 
@@ -49,6 +57,14 @@ pub static ALL: &[&crate::checks::Check] = &[
     &bfd_family_mismatch::CHECK,
     &bfd_duplicate_session::CHECK,
     &bfd_max_hops_above_ttl::CHECK,
+    &group_family_mismatch::CHECK,
+    &sorry_server_inhibit_differs::CHECK,
+    &link_local_without_bind_if::CHECK,
+    &invalid_regex::CHECK,
+    &regex_settings_without_regex::CHECK,
+    &regex_offsets_inverted::CHECK,
+    &bfd_timer_out_of_range::CHECK,
+    &bfd_timer_not_sensible::CHECK,
 ];
 
 /// An IPVS forwarding method.
@@ -201,6 +217,9 @@ pub struct VirtualServer<'t> {
     /// The family the sorry server's check compares against, when it does not match: keepalived
     /// drops the sorry server.
     pub sorry_family_clash: Option<Family>,
+    /// The family keepalived settles on while reading the block (its address, else
+    /// `ip_family`, else the first real server's), if any.
+    pub family: Option<Family>,
 }
 
 impl<'t> VirtualServer<'t> {
@@ -451,6 +470,7 @@ pub fn virtual_servers(parsed: &Parsed) -> Vec<VirtualServer<'_>> {
             reals: Vec::new(),
             sorry: None,
             sorry_family_clash: None,
+            family: None,
         };
         // The family keepalived knows while reading, and the line that fixed it.
         let mut family: Option<(Family, Option<NodeRef<'_>>)> = match &vs.service {
@@ -518,6 +538,7 @@ pub fn virtual_servers(parsed: &Parsed) -> Vec<VirtualServer<'_>> {
             }
             vs.sorry = Some(s);
         }
+        vs.family = family.map(|f| f.0);
         for i in 0..vs.reals.len() {
             if vs.reals[i].dropped_for_family.is_some() {
                 continue;
@@ -618,13 +639,32 @@ pub fn checkers<'a, 't>(rs: &'a RealServer<'t>) -> impl Iterator<Item = NodeRef<
     })
 }
 
+/// The `url` blocks of a checker (HTTP_GET, SSL_GET).
+pub fn urls<'t>(checker: NodeRef<'t>) -> impl Iterator<Item = NodeRef<'t>> {
+    checker
+        .block()
+        .into_iter()
+        .flat_map(|b| b.nodes())
+        .filter(|n| n.keyword() == Some("url") && n.block().is_some())
+}
+
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     for vs in &virtual_servers(parsed) {
+        // keepalived links groups to virtual servers first, and drops one of the wrong family.
+        if group_family_mismatch::check(vs, out) {
+            continue;
+        }
         real_server_family_mismatch::check(vs, out);
         for rs in &vs.reals {
             for c in checkers(rs) {
                 udp_reply_length_inverted::check(c, out);
+                link_local_without_bind_if::check(rs, c, out);
+                for url in urls(c) {
+                    invalid_regex::check(url, out);
+                    regex_settings_without_regex::check(url, out);
+                    regex_offsets_inverted::check(url, out);
+                }
             }
         }
         dynamic_misc_check_conflict::check(vs, out);
@@ -633,6 +673,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
             continue;
         }
         duplicate_real_server::check(vs, out);
+        sorry_server_inhibit_differs::check(vs, out);
         ha_suspend_with_fwmark::check(vs, out);
         missing_protocol::check(vs, out);
         ops_without_udp::check(vs, out);
@@ -647,6 +688,8 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     let bfds = bfds(parsed);
     let mut kept = Vec::new();
     for b in &bfds {
+        bfd_timer_out_of_range::check(b, out);
+        bfd_timer_not_sensible::check(b, out);
         let ok = bfd_without_neighbor::check(b, out) && bfd_family_mismatch::check(b, out);
         if ok {
             bfd_max_hops_above_ttl::check(b, out);
