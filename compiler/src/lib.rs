@@ -35,17 +35,31 @@ pub struct Checked {
 pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     let mut diags: Vec<Diagnostic> = parsed.diags.iter().map(Diagnostic::from_frontend).collect();
     parsed.diags.clear();
-    let mut ctx = checks::structure::Ctx {
-        parsed: &parsed,
-        target: opts.target,
-        out: &mut diags,
-    };
-    checks::structure::run(&mut ctx);
-    checks::names::run(&parsed, &mut diags);
-    checks::vrrp::run(&parsed, &mut diags);
-    checks::sync::run(&parsed, &mut diags);
-    checks::lvs::run(&parsed, &mut diags);
-    checks::global::run(&parsed, &mut diags);
+    // The check modules only read the parse: they run on two threads of about equal work on
+    // big configs, and their findings are sorted below.
+    let other = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let mut out = Vec::new();
+            checks::lvs::run(&parsed, &mut out);
+            checks::sync::run(&parsed, &mut out);
+            out
+        });
+        let mut ctx = checks::structure::Ctx {
+            parsed: &parsed,
+            target: opts.target,
+            out: &mut diags,
+        };
+        checks::structure::run(&mut ctx);
+        checks::names::run(&parsed, &mut diags);
+        checks::vrrp::run(&parsed, &mut diags);
+        checks::global::run(&parsed, &mut diags);
+        other.join()
+    });
+    match other {
+        Ok(found) => diags.extend(found),
+        // A panic in a check is a bug; re-raise it on this thread as it would have been.
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
     if opts.host_checks {
         checks::host::run(&parsed, &checks::host::RealHost, &mut diags);
     }

@@ -314,7 +314,12 @@ pub fn all() -> Vec<(String, &'static Keyword)> {
     out
 }
 
-/// Looks a keyword up in a block's table.
+/// Looks a keyword up in a block's table. (Every statement of a config is looked up several
+/// times: the length and the last byte are compared before the whole name.)
+#[inline]
 pub fn find(table: &'static [Keyword], name: &str) -> Option<&'static Keyword> {
-    table.iter().find(|k| k.name == name)
+    let last = name.as_bytes().last().copied();
+    table
+        .iter()
+        .find(|k| k.name.len() == name.len() && k.name.as_bytes().last().copied() == last && k.name == name)
 }

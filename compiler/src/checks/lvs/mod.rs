@@ -346,18 +346,23 @@ impl<'t> VirtualServer<'t> {
     }
 }
 
-fn vs_table() -> Option<&'static [Keyword]> {
-    match schema::find(schema::ROOT, "virtual_server")?.body {
+/// The block table of `path` (`a/b`), looked up once per path (the checks ask for it per
+/// real server).
+fn table_at(cell: &'static std::sync::OnceLock<Option<&'static [Keyword]>>, path: &str) -> Option<&'static [Keyword]> {
+    *cell.get_or_init(|| match crate::checks::structure::keyword_at(path)?.body {
         Body::Keywords(t) => Some(t),
         _ => None,
-    }
+    })
+}
+
+fn vs_table() -> Option<&'static [Keyword]> {
+    static T: std::sync::OnceLock<Option<&'static [Keyword]>> = std::sync::OnceLock::new();
+    table_at(&T, "virtual_server")
 }
 
 fn rs_table() -> Option<&'static [Keyword]> {
-    match schema::find(vs_table()?, "real_server")?.body {
-        Body::Keywords(t) => Some(t),
-        _ => None,
-    }
+    static T: std::sync::OnceLock<Option<&'static [Keyword]>> = std::sync::OnceLock::new();
+    table_at(&T, "virtual_server/real_server")
 }
 
 /// The default of keyword `kw` in table `table`, as a number.
@@ -428,11 +433,18 @@ fn groups(parsed: &Parsed) -> Vec<(&str, Vec<GroupEntry>)> {
 
 /// Every `virtual_server` keepalived keeps, with its real servers.
 pub fn virtual_servers(parsed: &Parsed) -> Vec<VirtualServer<'_>> {
+    let mut out = Vec::new();
+    each_virtual_server(parsed, |vs| out.push(vs));
+    out
+}
+
+/// Builds the view of each virtual server in turn and hands it to `f`, so that only one
+/// view is alive at a time (a config may have thousands).
+pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServer<'t>)) {
     let Some(rs_tab) = rs_table() else {
-        return Vec::new();
+        return;
     };
     let groups = groups(parsed);
-    let mut out = Vec::new();
     for node in parsed.tree.nodes() {
         if node.keyword() != Some("virtual_server") {
             continue;
@@ -550,9 +562,8 @@ pub fn virtual_servers(parsed: &Parsed) -> Vec<VirtualServer<'_>> {
             });
             vs.reals[i].duplicate_of = dup;
         }
-        out.push(vs);
+        f(vs);
     }
-    out
 }
 
 /// One `bfd_instance` block.
@@ -596,10 +607,8 @@ pub fn neighbor_keywords() -> Vec<&'static str> {
 }
 
 fn bfd_table() -> Option<&'static [Keyword]> {
-    match schema::find(schema::ROOT, "bfd_instance")?.body {
-        Body::Keywords(t) => Some(t),
-        _ => None,
-    }
+    static T: std::sync::OnceLock<Option<&'static [Keyword]>> = std::sync::OnceLock::new();
+    table_at(&T, "bfd_instance")
 }
 
 /// Every `bfd_instance` at the top level (the first of a name: keepalived ignores the others).
@@ -650,10 +659,11 @@ pub fn urls<'t>(checker: NodeRef<'t>) -> impl Iterator<Item = NodeRef<'t>> {
 
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    for vs in &virtual_servers(parsed) {
+    each_virtual_server(parsed, |vs| {
+        let vs = &vs;
         // keepalived links groups to virtual servers first, and drops one of the wrong family.
         if group_family_mismatch::check(vs, out) {
-            continue;
+            return;
         }
         real_server_family_mismatch::check(vs, out);
         for rs in &vs.reals {
@@ -670,7 +680,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
         dynamic_misc_check_conflict::check(vs, out);
         if vs.live().next().is_none() {
             empty_virtual_server::check(vs, out);
-            continue;
+            return;
         }
         duplicate_real_server::check(vs, out);
         sorry_server_inhibit_differs::check(vs, out);
@@ -684,7 +694,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
         let quorum = quorum_above_total_weight::check(vs, out);
         hysteresis_not_below_quorum::check(vs, quorum, out);
         real_server_port_mismatch::check(vs, out);
-    }
+    });
     let bfds = bfds(parsed);
     let mut kept = Vec::new();
     for b in &bfds {

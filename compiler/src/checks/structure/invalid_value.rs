@@ -82,7 +82,12 @@ pub fn parse_secs(s: &str) -> Result<u64, String> {
     } else {
         int.parse().map_err(|_| format!("`{s}` is too large"))?
     };
-    let micro: u64 = format!("{frac:0<6}").parse().unwrap_or(0);
+    // The fraction's digits, padded to six (microseconds).
+    let micro = frac
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(6)
+        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
     whole
         .checked_mul(1_000_000)
         .and_then(|w| w.checked_add(micro))

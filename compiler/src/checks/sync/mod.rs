@@ -161,34 +161,43 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
         if depth > 64 {
             return;
         }
-        // A keyword whose only argument is a user names the user of the block's scripts.
-        let block_user = nodes
-            .filter(|n| {
-                n.keyword()
-                    .and_then(|k| schema::find(table, k))
-                    .is_some_and(|k| k.args == [Ty::User])
-            })
-            .filter_map(|n| n.args().first())
-            .last();
+        // A keyword whose only argument is a user names the user of the block's scripts
+        // (wherever it stands in the block): one pass, then the block's scripts without a
+        // user of their own get it.
+        let mut block_user = None;
+        let mut without_user = Vec::new();
         for node in nodes {
             let Some(k) = node.keyword().and_then(|w| schema::find(table, w)) else {
                 continue;
             };
+            if k.args == [Ty::User] {
+                if let Some(u) = node.args().first() {
+                    block_user = Some(u);
+                }
+            }
             if let Some(i) = k.args.iter().position(|t| *t == Ty::Script) {
                 if let Some(command) = node.args().get(i) {
                     let own = match k.args.get(i + 1) {
                         Some(Ty::User) => node.args().get(i + 1),
                         _ => None,
                     };
+                    if own.is_none() {
+                        without_user.push(out.len());
+                    }
                     out.push(Script {
                         node,
                         command,
-                        user: own.or(block_user),
+                        user: own,
                     });
                 }
             }
             if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
                 walk(b.nodes(), sub, depth + 1, out);
+            }
+        }
+        if block_user.is_some() {
+            for i in without_user {
+                out[i].user = block_user;
             }
         }
     }
