@@ -9,6 +9,7 @@ pub mod bfd_max_hops_above_ttl;
 pub mod bfd_timer_not_sensible;
 pub mod bfd_timer_out_of_range;
 pub mod bfd_without_neighbor;
+pub mod checker_probes_port_zero;
 pub mod duplicate_real_server;
 pub mod dynamic_misc_check_conflict;
 pub mod empty_virtual_server;
@@ -54,6 +55,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &dynamic_misc_check_conflict::CHECK,
     &udp_reply_length_inverted::CHECK,
     &bfd_without_neighbor::CHECK,
+    &checker_probes_port_zero::CHECK,
     &bfd_family_mismatch::CHECK,
     &bfd_duplicate_session::CHECK,
     &bfd_max_hops_above_ttl::CHECK,
@@ -670,6 +672,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
             for c in checkers(rs) {
                 udp_reply_length_inverted::check(c, out);
                 link_local_without_bind_if::check(rs, c, out);
+                checker_probes_port_zero::check(rs, c, out);
                 for url in urls(c) {
                     invalid_regex::check(url, out);
                     regex_settings_without_regex::check(url, out);
