@@ -280,6 +280,41 @@ pub fn paths_of(name: &str) -> &'static [String] {
     index.get(name).map_or(&[], |v| v.as_slice())
 }
 
+/// The tables (by address) that hold, themselves or in a block table below them, a keyword
+/// `pred` holds for. Walkers that look for some kinds of keywords only use it to skip blocks
+/// that cannot contain any (keep the result in a `OnceLock`: it walks the whole tree).
+pub fn tables_with(pred: fn(&Keyword) -> bool) -> std::collections::HashSet<usize> {
+    fn has(
+        t: &'static [Keyword],
+        pred: fn(&Keyword) -> bool,
+        memo: &mut std::collections::HashMap<usize, bool>,
+        depth: usize,
+    ) -> bool {
+        let at = t.as_ptr() as usize;
+        if let Some(&b) = memo.get(&at) {
+            return b;
+        }
+        if depth > 16 {
+            return true;
+        }
+        // Provisional answer while this table is being looked at (the tree has no cycles,
+        // but a shared table may appear under several parents).
+        memo.insert(at, false);
+        let mut found = false;
+        for k in t {
+            found |= pred(k);
+            if let Body::Keywords(sub) = k.body {
+                found |= has(sub, pred, memo, depth + 1);
+            }
+        }
+        memo.insert(at, found);
+        found
+    }
+    let mut memo = std::collections::HashMap::new();
+    has(ROOT, pred, &mut memo, 0);
+    memo.into_iter().filter(|(_, b)| *b).map(|(t, _)| t).collect()
+}
+
 /// Every distinct keyword name, sorted. Computed once.
 pub fn names() -> &'static [&'static str] {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();

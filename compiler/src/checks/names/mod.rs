@@ -38,6 +38,17 @@ pub fn visit<'t>(
     depth: usize,
     f: &mut dyn FnMut(NodeRef<'t>, &'static Keyword),
 ) {
+    visit_where(nodes, table, depth, &|_| true, f);
+}
+
+/// [`visit`], descending only into blocks whose table `descend` accepts.
+pub fn visit_where<'t>(
+    nodes: Children<'t>,
+    table: &'static [Keyword],
+    depth: usize,
+    descend: &dyn Fn(&'static [Keyword]) -> bool,
+    f: &mut dyn FnMut(NodeRef<'t>, &'static Keyword),
+) {
     if depth > 64 {
         return;
     }
@@ -47,9 +58,18 @@ pub fn visit<'t>(
         };
         f(node, k);
         if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
-            visit(b.nodes(), sub, depth + 1, f);
+            if descend(sub) {
+                visit_where(b.nodes(), sub, depth + 1, descend, f);
+            }
         }
     }
+}
+
+/// Whether a keyword defines or refers to a name (see [`collect`]).
+fn names_something(k: &Keyword) -> bool {
+    k.args.iter().any(|t| matches!(t, Ty::Defines(_) | Ty::Ref(_)))
+        || matches!(k.body, Body::Values(ValueKind::TrackRef(_) | ValueKind::Names(_)))
+        || k.name == "virtual_server"
 }
 
 pub fn collect(parsed: &Parsed) -> Names {
@@ -63,7 +83,10 @@ pub fn collect(parsed: &Parsed) -> Names {
             ordered,
         });
     };
-    visit(parsed.tree.nodes(), schema::ROOT, 0, &mut |node, k| {
+    static WITH_NAMES: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    let with_names = WITH_NAMES.get_or_init(|| schema::tables_with(names_something));
+    let descend = |t: &'static [Keyword]| with_names.contains(&(t.as_ptr() as usize));
+    visit_where(parsed.tree.nodes(), schema::ROOT, 0, &descend, &mut |node, k| {
         let args = node.args();
         for (i, ty) in k.args.iter().enumerate() {
             match (ty, args.get(i)) {

@@ -155,6 +155,12 @@ impl Script<'_> {
     }
 }
 
+/// The tables with a script keyword in them or below them.
+fn with_scripts() -> &'static std::collections::HashSet<usize> {
+    static T: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    T.get_or_init(|| schema::tables_with(|k| k.args.contains(&Ty::Script)))
+}
+
 /// Every argument the table types `Ty::Script`, with its user.
 pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
     fn walk<'t>(nodes: Children<'t>, table: &'static [Keyword], depth: usize, out: &mut Vec<Script<'t>>) {
@@ -192,7 +198,9 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
                 }
             }
             if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
-                walk(b.nodes(), sub, depth + 1, out);
+                if with_scripts().contains(&(sub.as_ptr() as usize)) {
+                    walk(b.nodes(), sub, depth + 1, out);
+                }
             }
         }
         if block_user.is_some() {
