@@ -176,6 +176,8 @@ pub struct RealServer<'t> {
     pub at: Endpoint<'t>,
     /// Keyword lines directly in the block (checker blocks included).
     pub own: Vec<NodeRef<'t>>,
+    /// The keyword of each line of `own`, read once.
+    pub own_kw: Vec<&'t str>,
     /// The method the virtual server had when this block started (keepalived copies it then).
     pub inherited: Option<Fwd>,
     /// The family check keepalived makes at the end of the block dropped this server: the
@@ -189,16 +191,20 @@ pub struct RealServer<'t> {
 impl<'t> RealServer<'t> {
     /// The last line of keyword `kw` directly in the block.
     pub fn last(&self, kw: &str) -> Option<NodeRef<'t>> {
-        self.own.iter().copied().rfind(|n| n.keyword() == Some(kw))
+        self.own
+            .iter()
+            .zip(&self.own_kw)
+            .rfind(|(_, k)| **k == kw)
+            .map(|(n, _)| *n)
     }
 
     /// The method the server's own `lvs_method` sets.
     pub fn own_method(&self) -> Option<(Fwd, NodeRef<'t>)> {
         self.own
             .iter()
-            .copied()
-            .filter(|n| n.keyword() == Some("lvs_method"))
-            .filter_map(|n| Some((Fwd::of(n)?, n)))
+            .zip(&self.own_kw)
+            .filter(|(_, k)| **k == "lvs_method")
+            .filter_map(|(n, _)| Some((Fwd::of(*n)?, *n)))
             .next_back()
     }
 
@@ -214,6 +220,8 @@ pub struct VirtualServer<'t> {
     pub service: Service<'t>,
     /// Keyword lines directly in the block, `real_server` lines included, in file order.
     pub own: Vec<NodeRef<'t>>,
+    /// The keyword of each line of `own`, read once.
+    pub own_kw: Vec<&'t str>,
     pub reals: Vec<RealServer<'t>>,
     pub sorry: Option<Endpoint<'t>>,
     /// The family the sorry server's check compares against, when it does not match: keepalived
@@ -245,7 +253,11 @@ impl<'t> VirtualServer<'t> {
 
     /// Every line of keyword `kw` directly in the block.
     pub fn all(&self, kw: &'static str) -> impl Iterator<Item = NodeRef<'t>> + '_ {
-        self.own.iter().copied().filter(move |n| n.keyword() == Some(kw))
+        self.own
+            .iter()
+            .zip(&self.own_kw)
+            .filter(move |(_, k)| **k == kw)
+            .map(|(n, _)| *n)
     }
 
     /// The last line of keyword `kw`.
@@ -257,9 +269,9 @@ impl<'t> VirtualServer<'t> {
     pub fn method(&self) -> Option<(Fwd, NodeRef<'t>)> {
         self.own
             .iter()
-            .copied()
-            .filter(|n| matches!(n.keyword(), Some("lb_kind" | "lvs_method")))
-            .filter_map(|n| Some((Fwd::of(n)?, n)))
+            .zip(&self.own_kw)
+            .filter(|(_, k)| matches!(**k, "lb_kind" | "lvs_method"))
+            .filter_map(|(n, _)| Some((Fwd::of(*n)?, *n)))
             .next_back()
     }
 
@@ -481,6 +493,7 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServ
             node,
             service,
             own: Vec::new(),
+            own_kw: Vec::new(),
             reals: Vec::new(),
             sorry: None,
             sorry_family_clash: None,
@@ -496,6 +509,7 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServ
         for line in block.nodes() {
             let Some(kw) = line.keyword() else { continue };
             vs.own.push(line);
+            vs.own_kw.push(kw);
             match kw {
                 "lb_kind" | "lvs_method" => {
                     if let Some(m) = Fwd::of(line) {
@@ -512,17 +526,21 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServ
                 "sorry_server" => sorry_line = Some(line),
                 "real_server" => {
                     let Some(at) = Endpoint::read(line) else { continue };
-                    let own: Vec<NodeRef<'_>> = line
+                    let (own, own_kw): (Vec<NodeRef<'_>>, Vec<&str>) = line
                         .block()
                         .map(|b| {
                             b.nodes()
-                                .filter(|n| n.keyword().is_some_and(|k| schema::find(rs_tab, k).is_some()))
-                                .collect()
+                                .filter_map(|n| {
+                                    let k = n.keyword()?;
+                                    schema::find(rs_tab, k).map(|_| (n, k))
+                                })
+                                .unzip()
                         })
                         .unwrap_or_default();
                     let mut rs = RealServer {
                         at,
                         own,
+                        own_kw,
                         inherited: method,
                         dropped_for_family: None,
                         duplicate_of: None,

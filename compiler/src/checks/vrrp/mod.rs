@@ -118,6 +118,8 @@ pub struct Instance<'t> {
     pub name: Option<WordRef<'t>>,
     /// Keyword lines directly in the instance block.
     pub own: Vec<NodeRef<'t>>,
+    /// The keyword of each line of `own` (read once: the checks ask for keywords many times).
+    pub own_kw: Vec<&'static str>,
     /// Keyword lines of nested keyword blocks (`authentication { auth_pass ... }`).
     pub nested: Vec<NodeRef<'t>>,
 }
@@ -130,7 +132,11 @@ impl<'t> Instance<'t> {
 
     /// Every line of keyword `kw` directly in the instance.
     pub fn all(&self, kw: &'static str) -> impl Iterator<Item = NodeRef<'t>> + '_ {
-        self.own.iter().copied().filter(move |n| n.keyword() == Some(kw))
+        self.own
+            .iter()
+            .zip(&self.own_kw)
+            .filter(move |(_, k)| **k == kw)
+            .map(|(n, _)| *n)
     }
 
     /// The last line of keyword `kw` (keepalived keeps the last setting).
@@ -356,11 +362,13 @@ pub fn instances(parsed: &Parsed) -> Vec<Instance<'_>> {
             node,
             name: node.args().first(),
             own: Vec::new(),
+            own_kw: Vec::new(),
             nested: Vec::new(),
         };
         visit(block.nodes(), table, 1, &mut |n, k: &'static Keyword| {
             if schema::find(table, k.name).is_some_and(|own| std::ptr::eq(own, k)) {
                 inst.own.push(n);
+                inst.own_kw.push(k.name);
             } else {
                 inst.nested.push(n);
             }
