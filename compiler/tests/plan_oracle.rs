@@ -942,6 +942,7 @@ fn plan_values_agree_with_keepalived_dump() {
         );
         return;
     }
+    let _dev_null = keepalived::DevNullGuard::new();
     let started = Instant::now();
     let mut runs: Vec<(PathBuf, p::Plan, bool, bool)> = Vec::new();
     let mut ifaces = BTreeSet::new();

@@ -273,3 +273,42 @@ pub fn check(ns: &str, file: &Path, work: &Path, tag: usize) -> Outcome {
     }
     Outcome { exit, lines }
 }
+
+/// Whether `/dev/null` is still the null device.
+fn dev_null_ok() -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device())
+}
+
+/// Puts the null device back (as root).
+fn restore_dev_null() {
+    let _ = std::fs::remove_file("/dev/null");
+    let _ = std::process::Command::new("mknod")
+        .args(["-m", "666", "/dev/null", "c", "1", "3"])
+        .status();
+}
+
+/// Watches the one piece of the host a keepalived run as root has been seen to damage: once,
+/// on this machine, `/dev/null` ended up a regular file after keepalived runs. Held for the
+/// length of a test, it restores the device and fails the test when that happens.
+pub struct DevNullGuard;
+
+impl DevNullGuard {
+    pub fn new() -> DevNullGuard {
+        if !dev_null_ok() {
+            restore_dev_null();
+        }
+        DevNullGuard
+    }
+}
+
+impl Drop for DevNullGuard {
+    fn drop(&mut self) {
+        if !dev_null_ok() {
+            restore_dev_null();
+            if !std::thread::panicking() {
+                panic!("/dev/null was no longer the null device after the keepalived runs (restored)");
+            }
+        }
+    }
+}
