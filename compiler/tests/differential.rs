@@ -102,22 +102,6 @@ fn originals() -> Vec<PathBuf> {
 
 const WORK_PREFIX: &str = "vigil-differential-";
 
-/// Removes work folders of earlier runs that were killed (named after a dead process).
-fn remove_stale_work_dirs() {
-    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for e in dir.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(WORK_PREFIX).and_then(|r| r.split('-').next()) else {
-            continue;
-        };
-        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -236,7 +220,7 @@ fn keepalived_check_agrees_with_keepalived_t() {
 
     let mut ns = keepalived::Netns::new().expect("cannot create a network namespace");
     ns.add_interfaces(&ifaces);
-    remove_stale_work_dirs();
+    keepalived::remove_stale_work_dirs(WORK_PREFIX);
     let work = tempfile::Builder::new()
         .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
         .tempdir()

@@ -907,22 +907,6 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("../target"))
 }
 
-/// Removes work folders of earlier runs that were killed (named after a dead process).
-fn remove_stale_work_dirs() {
-    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for e in dir.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(WORK_PREFIX).and_then(|r| r.split('-').next()) else {
-            continue;
-        };
-        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
 /// A dump's lines, or why there is none.
 type Dump = Result<Vec<String>, String>;
 
@@ -969,7 +953,7 @@ fn plan_values_agree_with_keepalived_dump() {
     ifaces.insert("eth0".to_string());
     let mut ns = keepalived::Netns::new().expect("cannot create a network namespace");
     ns.add_interfaces(&ifaces);
-    remove_stale_work_dirs();
+    keepalived::remove_stale_work_dirs(WORK_PREFIX);
     let work = tempfile::Builder::new()
         .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
         .tempdir()

@@ -312,3 +312,23 @@ impl Drop for DevNullGuard {
         }
     }
 }
+
+/// Removes the work folders (in the temporary directory, named `PREFIX<pid>-...`) of earlier
+/// runs that were killed: those whose process is gone.
+pub fn remove_stale_work_dirs(prefix: &str) {
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(prefix).and_then(|r| r.split('-').next()) else {
+            continue;
+        };
+        if !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && !std::path::Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
