@@ -9,53 +9,31 @@
 //! as the two nodes of a cluster. Any violation panics: that is a bug.
 #![no_main]
 
+use common::split;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use vigil_compiler::{check_cluster, check_parsed, compile, CheckOptions, Diagnostic};
-use vigil_grammar::{parse_bytes, Limits, MemFs, Options, SourceMap};
+use vigil_grammar::{parse_bytes, MemFs, SourceMap};
 
-const SEP: &[u8] = b"\n%%%%\n";
-const MAX_FILES: usize = 4;
+mod common;
 
 fn options() -> CheckOptions {
     CheckOptions {
-        preprocess: Options {
-            config_id: Some("node1".into()),
-            limits: Limits {
-                include_depth: 8,
-                files: 16,
-                total_bytes: 256 << 10,
-                expansion_depth: 32,
-                line_bytes: 4 << 10,
-                generated_lines: 1000,
-                tokens: 20_000,
-            },
-        },
+        preprocess: common::options(),
         ..CheckOptions::default()
     }
-}
-
-fn split(data: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while parts.len() + 1 < MAX_FILES {
-        match rest.windows(SEP.len()).position(|w| w == SEP) {
-            Some(p) => {
-                parts.push(&rest[..p]);
-                rest = &rest[p + SEP.len()..];
-            }
-            None => break,
-        }
-    }
-    parts.push(rest);
-    parts
 }
 
 fn check_spans(sources: &SourceMap, diags: &[Diagnostic]) {
     for d in diags {
         let spans = std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span));
         for s in spans {
-            assert!((s.file.0 as usize) < sources.len(), "{}: no file {}", d.check.code, s.file.0);
+            assert!(
+                (s.file.0 as usize) < sources.len(),
+                "{}: no file {}",
+                d.check.code,
+                s.file.0
+            );
             let text = &sources.get(s.file).text;
             let (a, b) = (s.start as usize, s.end as usize);
             assert!(

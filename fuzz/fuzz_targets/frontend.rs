@@ -8,46 +8,13 @@
 //! significant tokens and comments. Any violation panics: that is a bug.
 #![no_main]
 
+use common::{options, split};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use vigil_grammar::lexer::{is_ws, lex_line, LexKind, LexTok};
-use vigil_grammar::{format, parse_bytes, parse_lossless, FileId, Limits, MemFs, Options, Parsed, Span};
+use vigil_grammar::{format, parse_bytes, parse_lossless, FileId, MemFs, Parsed, Span};
 
-const SEP: &[u8] = b"\n%%%%\n";
-const MAX_FILES: usize = 4;
-
-/// Tight but realistic (keepalived itself reads lines of at most 1023 bytes), so that an input
-/// that reaches a limit is still quick to run.
-fn options() -> Options {
-    Options {
-        config_id: Some("node1".into()),
-        limits: Limits {
-            include_depth: 8,
-            files: 16,
-            total_bytes: 256 << 10,
-            expansion_depth: 32,
-            line_bytes: 4 << 10,
-            generated_lines: 1000,
-            tokens: 20_000,
-        },
-    }
-}
-
-fn split(data: &[u8]) -> Vec<&[u8]> {
-    let mut parts = Vec::new();
-    let mut rest = data;
-    while parts.len() + 1 < MAX_FILES {
-        match rest.windows(SEP.len()).position(|w| w == SEP) {
-            Some(p) => {
-                parts.push(&rest[..p]);
-                rest = &rest[p + SEP.len()..];
-            }
-            None => break,
-        }
-    }
-    parts.push(rest);
-    parts
-}
+mod common;
 
 fn in_text(text: &str, span: Span) -> bool {
     let (s, e) = (span.start as usize, span.end as usize);

@@ -46,6 +46,15 @@ pub(crate) fn lint_with(
     out
 }
 
+/// The lines of a view whose keyword (read once into `kws`, parallel to `lines`) is `kw`.
+pub(crate) fn lines_of<'a, 't>(
+    lines: &'a [vigil_grammar::NodeRef<'t>],
+    kws: &'a [&'a str],
+    kw: &'a str,
+) -> impl DoubleEndedIterator<Item = vigil_grammar::NodeRef<'t>> + 'a {
+    lines.iter().zip(kws).filter(move |(_, k)| **k == kw).map(|(n, _)| *n)
+}
+
 /// Every check, in code order.
 pub fn all() -> Vec<&'static Check> {
     let mut v: Vec<&'static Check> = frontend::ALL

@@ -208,16 +208,9 @@ pub fn check(ns: &str, file: &Path, work: &Path, tag: usize) -> Outcome {
         }
     };
     let mut cmd = Command::new("ip");
-    cmd.args(["netns", "exec", ns, KEEPALIVED, "-t", "-l", "-i", CONFIG_ID])
-        .arg("-p")
-        .arg(p("pid"))
-        .arg("-r")
-        .arg(p("vrrp.pid"))
-        .arg("-c")
-        .arg(p("checkers.pid"))
-        .arg("-b")
-        .arg(p("bfd.pid"))
-        .arg("-f")
+    cmd.args(["netns", "exec", ns, KEEPALIVED, "-t", "-l", "-i", CONFIG_ID]);
+    own_pid_files(&mut cmd, p);
+    cmd.arg("-f")
         .arg(file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -330,5 +323,26 @@ pub fn remove_stale_work_dirs(prefix: &str) {
         {
             let _ = std::fs::remove_dir_all(e.path());
         }
+    }
+}
+
+/// Whether a root-only keepalived test can run here; prints why not (a SKIP line) otherwise.
+pub fn can_run(test: &str) -> bool {
+    if is_root() && std::path::Path::new(KEEPALIVED).exists() {
+        return true;
+    }
+    eprintln!("SKIP: {test} needs root and the keepalived package");
+    false
+}
+
+/// Points keepalived's pid files into the work folder (`path(name)`), away from the host's.
+pub fn own_pid_files(cmd: &mut Command, path: impl Fn(&str) -> std::path::PathBuf) {
+    for (flag, name) in [
+        ("-p", "pid"),
+        ("-r", "vrrp.pid"),
+        ("-c", "checkers.pid"),
+        ("-b", "bfd.pid"),
+    ] {
+        cmd.arg(flag).arg(path(name));
     }
 }

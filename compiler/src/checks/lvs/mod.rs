@@ -200,11 +200,8 @@ impl<'t> RealServer<'t> {
 
     /// The method the server's own `lvs_method` sets.
     pub fn own_method(&self) -> Option<(Fwd, NodeRef<'t>)> {
-        self.own
-            .iter()
-            .zip(&self.own_kw)
-            .filter(|(_, k)| **k == "lvs_method")
-            .filter_map(|(n, _)| Some((Fwd::of(*n)?, *n)))
+        crate::checks::lines_of(&self.own, &self.own_kw, "lvs_method")
+            .filter_map(|n| Some((Fwd::of(n)?, n)))
             .next_back()
     }
 
@@ -253,11 +250,7 @@ impl<'t> VirtualServer<'t> {
 
     /// Every line of keyword `kw` directly in the block.
     pub fn all(&self, kw: &'static str) -> impl Iterator<Item = NodeRef<'t>> + '_ {
-        self.own
-            .iter()
-            .zip(&self.own_kw)
-            .filter(move |(_, k)| **k == kw)
-            .map(|(n, _)| *n)
+        crate::checks::lines_of(&self.own, &self.own_kw, kw)
     }
 
     /// The last line of keyword `kw`.

@@ -132,11 +132,7 @@ impl<'t> Instance<'t> {
 
     /// Every line of keyword `kw` directly in the instance.
     pub fn all(&self, kw: &'static str) -> impl Iterator<Item = NodeRef<'t>> + '_ {
-        self.own
-            .iter()
-            .zip(&self.own_kw)
-            .filter(move |(_, k)| **k == kw)
-            .map(|(n, _)| *n)
+        crate::checks::lines_of(&self.own, &self.own_kw, kw)
     }
 
     /// The last line of keyword `kw` (keepalived keeps the last setting).
