@@ -20,6 +20,7 @@ pub fn options() -> Options {
             generated_lines: 1000,
             tokens: 20_000,
         },
+        parallel_min_bytes: usize::MAX,
     }
 }
 

@@ -5,7 +5,8 @@
 //! the others, by name or by glob, and itself. It is parsed with tight but realistic limits;
 //! every span must lie in its file at char boundaries; the top file's lossless view must cover
 //! every byte; and when the top file formats, the result must format to itself with the same
-//! significant tokens and comments. Any violation panics: that is a bug.
+//! significant tokens and comments; reading on two threads must give the same parse as
+//! reading on one. Any violation panics: that is a bug.
 #![no_main]
 
 use common::{options, split};
@@ -130,5 +131,16 @@ fuzz_target!(|data: &[u8]| {
     }
     let parsed = parse_bytes(Path::new("/f/0.conf"), parts[0], &options(), &fs);
     check_spans(&parsed);
+    // Read on two threads (the second lexing ahead, the parser in two halves): the same.
+    let two = vigil_grammar::Options {
+        parallel_min_bytes: 0,
+        ..options()
+    };
+    let parallel = parse_bytes(Path::new("/f/0.conf"), parts[0], &two, &fs);
+    assert_eq!(
+        format!("{parallel:?}"),
+        format!("{parsed:?}"),
+        "reading on two threads differs from reading on one"
+    );
     check_text(&String::from_utf8_lossy(parts[0]));
 });

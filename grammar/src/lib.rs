@@ -64,9 +64,10 @@ impl Parsed {
     }
 }
 
-fn finish(x: preprocess::Expanded) -> Parsed {
+fn finish(x: preprocess::Expanded, opts: &Options) -> Parsed {
     let mut diags = x.diags;
-    let tree = parse::parse_tokens(x.tokens, x.texts, &x.sources, &mut diags);
+    let split = !x.sources.is_empty() && x.sources.get(FileId(0)).text.len() >= opts.parallel_min_bytes;
+    let tree = parse::parse_tokens_split(x.tokens, x.texts, &x.sources, &mut diags, split);
     Parsed {
         sources: x.sources,
         expansions: x.expansions,
@@ -77,12 +78,12 @@ fn finish(x: preprocess::Expanded) -> Parsed {
 
 /// Reads and parses the file at `path`. Only an unreadable top file is an `Err`.
 pub fn parse_path(path: &Path, opts: &Options, fs: &dyn FileSystem) -> std::io::Result<Parsed> {
-    preprocess::expand_path(path, opts, fs).map(finish)
+    preprocess::expand_path(path, opts, fs).map(|x| finish(x, opts))
 }
 
 /// Parses `bytes` as the file at `path` (includes are looked up next to it, through `fs`).
 pub fn parse_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSystem) -> Parsed {
-    finish(preprocess::expand_bytes(path, bytes, opts, fs))
+    finish(preprocess::expand_bytes(path, bytes, opts, fs), opts)
 }
 
 /// Parses a text with default options; includes are read from the disk next to `name`.

@@ -62,6 +62,8 @@ pub const MAX_NESTING: usize = 128;
 /// follows no statement.
 struct Feeder<'a> {
     tokens: &'a [XToken],
+    /// Where the feeder stops: the end of `tokens`, or of the part it parses.
+    end: usize,
     sources: &'a SourceMap,
     diags: &'a mut Vec<Diag>,
     i: usize,
@@ -100,7 +102,7 @@ impl Feeder<'_> {
         match t.kind {
             XKind::Word | XKind::Quoted => {
                 let mut j = i;
-                while j < tokens.len() && matches!(tokens[j].kind, XKind::Word | XKind::Quoted) {
+                while j < self.end && matches!(tokens[j].kind, XKind::Word | XKind::Quoted) {
                     j += 1;
                     if tokens[j - 1].line_end {
                         break;
@@ -166,7 +168,7 @@ impl Feeder<'_> {
 
     /// At the end: the last statement's `Nl` and the unclosed blocks' diagnostics.
     fn finish(&mut self) {
-        let n = self.tokens.len();
+        let n = self.end;
         self.end_run(n);
         let open = self.opens.len();
         // The first block whose `}` is indented unlike its opening line: when a `}` is
@@ -210,7 +212,7 @@ impl Iterator for Feeder<'_> {
             }
             self.head = 0;
             self.queued = 0;
-            if self.i < self.tokens.len() {
+            if self.i < self.end {
                 self.step();
                 continue;
             }
@@ -219,7 +221,7 @@ impl Iterator for Feeder<'_> {
                 Some(0) => return None,
                 Some(k) => {
                     // Synthetic closes sit past the end of the tokens.
-                    let at = self.tokens.len() + k - 1;
+                    let at = self.end + k - 1;
                     self.closing = Some(k - 1);
                     self.push((at, Tok::RBrace, at));
                 }
@@ -260,15 +262,24 @@ fn misindented(sources: &SourceMap, open: Span, close: Span) -> bool {
     }
 }
 
-/// Parses the preprocessor's tokens into a tree. Never fails: problems become diagnostics.
-pub fn parse_tokens(tokens: Vec<XToken>, texts: Vec<Box<str>>, sources: &SourceMap, diags: &mut Vec<Diag>) -> Tree {
+type Errors = Vec<lalrpop_util::ErrorRecovery<usize, Tok, ()>>;
+
+/// Parses `tokens[start..end]`: its statements in postorder, and the grammar's errors.
+fn parse_part(
+    tokens: &[XToken],
+    start: usize,
+    end: usize,
+    sources: &SourceMap,
+    diags: &mut Vec<Diag>,
+) -> (Vec<Post>, Errors) {
     let mut errors = Vec::new();
     let parser = grammar::FileParser::new();
     let mut feeder = Feeder {
-        tokens: &tokens,
+        tokens,
+        end,
         sources,
         diags,
-        i: 0,
+        i: start,
         queue: [(0, Tok::Nl, 0); 3],
         queued: 0,
         head: 0,
@@ -279,25 +290,93 @@ pub fn parse_tokens(tokens: Vec<XToken>, texts: Vec<Box<str>>, sources: &SourceM
         pairs: Vec::new(),
         closing: None,
     };
-    let mut post = Vec::with_capacity(tokens.len() / 2);
+    // The first part leaves room for the second's statements, appended to it.
+    let mut post = Vec::with_capacity(if start == 0 {
+        tokens.len() / 2
+    } else {
+        (end - start) / 2
+    });
     let result = parser.parse(&mut errors, &mut post, &mut feeder);
     let diags = feeder.diags;
-    match result {
-        Ok(()) => {}
-        Err(e) => {
-            // The feeder makes this unreachable; never panic if it is reached all the same.
-            let span = tokens
-                .first()
-                .map(|t| t.span)
-                .unwrap_or(Span::new(crate::FileId(0), 0, 0));
-            diags.push(Diag::error(
-                DiagKind::MalformedStatement,
-                span,
-                format!("the parser gave up: {e:?}"),
-            ));
-            post.clear();
+    if let Err(e) = result {
+        // The feeder makes this unreachable; never panic if it is reached all the same.
+        let span = tokens
+            .get(start)
+            .map(|t| t.span)
+            .unwrap_or(Span::new(crate::FileId(0), 0, 0));
+        diags.push(Diag::error(
+            DiagKind::MalformedStatement,
+            span,
+            format!("the parser gave up: {e:?}"),
+        ));
+        post.clear();
+    }
+    (post, errors)
+}
+
+/// Where the tokens can be cut in two for [`parse_tokens_split`]: just after the `}` that
+/// closes the first top-level block ending in the second half. Only when the feeder has
+/// nothing to repair (no bad token, no unmatched or unclosed brace, no nesting past
+/// [`MAX_NESTING`]), so that each part parses exactly as it would within the whole.
+fn split_point(tokens: &[XToken]) -> Option<usize> {
+    let half = tokens.len() / 2;
+    let mut depth = 0usize;
+    let mut at = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            XKind::LBrace if depth == MAX_NESTING => return None,
+            XKind::LBrace => depth += 1,
+            XKind::RBrace if depth == 0 => return None,
+            XKind::RBrace => {
+                depth -= 1;
+                if depth == 0 && at.is_none() && i + 1 >= half && i + 1 < tokens.len() {
+                    at = Some(i + 1);
+                }
+            }
+            XKind::Bad => return None,
+            XKind::Word | XKind::Quoted => {}
         }
     }
+    if depth == 0 {
+        at
+    } else {
+        None
+    }
+}
+
+/// Parses the preprocessor's tokens into a tree. Never fails: problems become diagnostics.
+pub fn parse_tokens(tokens: Vec<XToken>, texts: Vec<Box<str>>, sources: &SourceMap, diags: &mut Vec<Diag>) -> Tree {
+    parse_tokens_split(tokens, texts, sources, diags, false)
+}
+
+/// [`parse_tokens`], with `split`: when the tokens fall into two halves of whole top-level
+/// blocks with nothing for the feeder to repair, each half is parsed on its own thread. The
+/// tree and the diagnostics are the same as on one thread.
+pub fn parse_tokens_split(
+    tokens: Vec<XToken>,
+    texts: Vec<Box<str>>,
+    sources: &SourceMap,
+    diags: &mut Vec<Diag>,
+    split: bool,
+) -> Tree {
+    let at = if split { split_point(&tokens) } else { None };
+    let (post, errors) = match at {
+        None => parse_part(&tokens, 0, tokens.len(), sources, diags),
+        Some(at) => {
+            let mut diags_b = Vec::new();
+            let (a, (mut post_b, errors_b)) = std::thread::scope(|scope| {
+                let b = scope.spawn(|| parse_part(&tokens, at, tokens.len(), sources, &mut diags_b));
+                let a = parse_part(&tokens, 0, at, sources, diags);
+                // A panic in the parser is a bug; re-raise it here as it would have been.
+                (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            });
+            let (mut post, mut errors) = a;
+            diags.append(&mut diags_b);
+            post.append(&mut post_b);
+            errors.extend(errors_b);
+            (post, errors)
+        }
+    };
     for e in errors {
         let loc = match &e.error {
             lalrpop_util::ParseError::UnrecognizedToken { token: (l, _, _), .. } => Some(*l),

@@ -22,6 +22,7 @@ fn tight() -> Options {
             generated_lines: 4096,
             tokens: 100_000,
         },
+        parallel_min_bytes: usize::MAX,
     }
 }
 

@@ -3,7 +3,9 @@
 //!   view (`parse_bytes`), the lossless view or the formatter panic;
 //! - `format` is idempotent, keeps every significant token and every comment;
 //! - every span (words of the tree, diagnostics and their labels) lies within its file's text
-//!   at char boundaries.
+//!   at char boundaries;
+//! - reading on two threads (`Options::parallel_min_bytes` 0) gives the same parse, tokens,
+//!   texts, expansions and diagnostics as reading on one.
 //!
 //! Deterministic: a fixed seed, and no failure-persistence files.
 
@@ -52,6 +54,7 @@ fn options() -> Options {
             generated_lines: 2000,
             tokens: 100_000,
         },
+        parallel_min_bytes: usize::MAX,
     }
 }
 
@@ -401,6 +404,17 @@ fn mutate(bytes: &mut Vec<u8>, m: &Mutation) {
 fn exercise(bytes: &[u8]) {
     let parsed = parse_bytes(Path::new(TOP), bytes, &options(), &memfs(bytes));
     check_spans(&parsed);
+    // Read on two threads (the second lexing ahead, the parser in two halves): the same.
+    let two = Options {
+        parallel_min_bytes: 0,
+        ..options()
+    };
+    let parallel = parse_bytes(Path::new(TOP), bytes, &two, &memfs(bytes));
+    assert_eq!(
+        format!("{parallel:#?}"),
+        format!("{parsed:#?}"),
+        "reading on two threads differs from reading on one"
+    );
     let text = String::from_utf8_lossy(bytes);
     let lossless = parse_lossless(FileId(0), &text);
     for d in &lossless.diags {
@@ -582,5 +596,52 @@ fn corpus_spans_and_format() {
         exercise(bytes);
         let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         check_format(text);
+    }
+}
+
+/// Reading on two threads on the inputs where the second thread's runs of lines meet the
+/// first thread's state: a definition continued across the middle, escapes and bad bytes
+/// (texts and diagnostics of the runs), CRLF, over-long lines, a token limit reached in the
+/// second half, no final newline, includes and generators among plain lines.
+#[test]
+fn two_threads_on_edge_cases() {
+    let block = "vrrp_instance VI_1 {\n    state MASTER\n    interface eth0\n    virtual_router_id 51\n    priority 100\n    notify \"/bin/x \\#y\"\n    virtual_ipaddress {\n        10.0.0.1/24 dev eth0\n    }\n}\n";
+    let plain: String = block.repeat(40);
+    let cases: Vec<String> = vec![
+        plain.clone(),
+        format!("{plain}$DEF=a \\\n  b \\\n{plain}"),
+        format!(
+            "{}$DEF=word \\\n{}",
+            &plain[..plain.len() / 2 - 3],
+            &plain[plain.len() / 2 - 3..]
+        ),
+        format!("{plain}abc\\#def ghi \"open quote\n{plain}bad\u{1}byte\n"),
+        plain.replace('\n', "\r\n"),
+        format!("{plain}{}\n{plain}", "x ".repeat(700)),
+        format!("{plain}{}\n{plain}", " ".repeat(1500)),
+        format!("{plain}include /f/top.conf\n~SEQ(i,1,3) real_server 10.0.0.$i 80 {{\n}}\n{plain}"),
+        format!("{plain}$X=1\n{plain}@node1 priority $X\n{plain}"),
+        format!("{plain}}}\n{plain}"),
+        format!("{plain}{{\n{plain}"),
+        plain.trim_end().to_string(),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        for tokens in [100_000, 1_000, 3_000] {
+            let one = Options {
+                limits: Limits {
+                    tokens,
+                    ..options().limits
+                },
+                ..options()
+            };
+            let two = Options {
+                parallel_min_bytes: 0,
+                ..one.clone()
+            };
+            let fs = memfs(text.as_bytes());
+            let a = parse_bytes(Path::new(TOP), text.as_bytes(), &one, &fs);
+            let b = parse_bytes(Path::new(TOP), text.as_bytes(), &two, &fs);
+            assert_eq!(format!("{b:#?}"), format!("{a:#?}"), "case {i}, token limit {tokens}");
+        }
     }
 }
