@@ -140,18 +140,26 @@ struct PendingDef {
 /// `Err`; everything else is a diagnostic.
 pub fn expand_path(path: &Path, opts: &Options, fs: &dyn FileSystem) -> io::Result<Expanded> {
     let bytes = fs.read(path)?;
-    Ok(expand_bytes(path, &bytes, opts, fs))
+    // The bytes are copied into the source map: let them go before the tokens are made.
+    let decoded = decode(&bytes);
+    drop(bytes);
+    Ok(expand_decoded(path, decoded, opts, fs))
 }
 
 /// Preprocesses `text` as if it were the file at `path` (includes are resolved next to it).
 pub fn expand_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSystem) -> Expanded {
+    expand_decoded(path, decode(bytes), opts, fs)
+}
+
+fn expand_decoded(path: &Path, decoded: (Arc<str>, Option<usize>), opts: &Options, fs: &dyn FileSystem) -> Expanded {
+    let bytes_read = decoded.0.len();
     let mut pre = Pre {
         fs,
         opts,
         x: Expanded::default(),
         defs: HashMap::new(),
         stack: Vec::new(),
-        bytes_read: bytes.len(),
+        bytes_read,
         generated: 0,
         reported: HashSet::new(),
         stopped: false,
@@ -161,7 +169,7 @@ pub fn expand_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSyst
         line_over: false,
         ahead: None,
     };
-    let (text, bad_utf8) = decode(bytes);
+    let (text, bad_utf8) = decoded;
     let id = pre.x.sources.add(path.to_path_buf(), text.clone());
     if let Some(at) = bad_utf8 {
         pre.x.diags.push(Diag::error(
@@ -173,7 +181,7 @@ pub fn expand_bytes(path: &Path, bytes: &[u8], opts: &Options, fs: &dyn FileSyst
     pre.stack.push((fs.canonical(path), None));
     // About one token per ten bytes in real configs: reserving avoids the doubling that would
     // otherwise leave up to half of the largest vector unused.
-    pre.x.tokens.reserve(bytes.len() / 9 + 16);
+    pre.x.tokens.reserve(bytes_read / 9 + 16);
     if text.len() < opts.parallel_min_bytes || text.len() >= NONE_OFFSET {
         pre.run_file(id, None);
         return pre.x;
