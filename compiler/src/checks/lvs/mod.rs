@@ -28,6 +28,7 @@ pub mod real_server_family_mismatch;
 pub mod real_server_port_mismatch;
 pub mod regex_offsets_inverted;
 pub mod regex_settings_without_regex;
+pub mod regex_stack_inverted;
 pub mod sorry_server_inhibit_differs;
 pub mod udp_reply_length_inverted;
 pub mod zero_port_without_persistence;
@@ -67,6 +68,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &regex_offsets_inverted::CHECK,
     &bfd_timer_out_of_range::CHECK,
     &bfd_timer_not_sensible::CHECK,
+    &regex_stack_inverted::CHECK,
 ];
 
 /// An IPVS forwarding method.
@@ -670,6 +672,12 @@ pub fn urls<'t>(checker: NodeRef<'t>) -> impl Iterator<Item = NodeRef<'t>> {
         .filter(|n| n.keyword() == Some("url") && n.block().is_some())
 }
 
+/// The lines of a `url` block that has a `regex` (the regex settings only count then).
+pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
+    let lines: Vec<NodeRef<'_>> = url.block()?.nodes().collect();
+    lines.iter().any(|n| n.keyword() == Some("regex")).then_some(lines)
+}
+
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     each_virtual_server(parsed, |vs| {
@@ -688,6 +696,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
                     invalid_regex::check(url, out);
                     regex_settings_without_regex::check(url, out);
                     regex_offsets_inverted::check(url, out);
+                    regex_stack_inverted::check(url, out);
                 }
             }
         }

@@ -16,11 +16,9 @@ pub static CHECK: Check = Check {
 
 /// `url` is a `url` block of an HTTP_GET / SSL_GET.
 pub fn check(url: NodeRef<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(block) = url.block() else { return };
-    let lines: Vec<NodeRef<'_>> = block.nodes().collect();
-    if !lines.iter().any(|n| n.keyword() == Some("regex")) {
+    let Some(lines) = super::regex_url_lines(url) else {
         return;
-    }
+    };
     let read = |kw: &str| {
         lines
             .iter()
