@@ -10,6 +10,7 @@ pub mod bfd_timer_not_sensible;
 pub mod bfd_timer_out_of_range;
 pub mod bfd_without_neighbor;
 pub mod checker_probes_port_zero;
+pub mod duplicate_group_entry;
 pub mod duplicate_real_server;
 pub mod dynamic_misc_check_conflict;
 pub mod empty_virtual_server;
@@ -69,6 +70,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &bfd_timer_out_of_range::CHECK,
     &bfd_timer_not_sensible::CHECK,
     &regex_stack_inverted::CHECK,
+    &duplicate_group_entry::CHECK,
 ];
 
 /// An IPVS forwarding method.
@@ -680,6 +682,7 @@ pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
 
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+    duplicate_group_entry::check(parsed, out);
     each_virtual_server(parsed, |vs| {
         let vs = &vs;
         // keepalived links groups to virtual servers first, and drops one of the wrong family.
@@ -741,6 +744,15 @@ pub(crate) fn lint(text: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 pub(crate) fn vs(head: &str, body: &str) -> String {
     format!("virtual_server {head} {{\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n{body}}}\n")
+}
+
+/// A virtual server whose real server has an HTTP_GET with one url: `path /`, then `body`.
+#[cfg(test)]
+pub(crate) fn url(body: &str) -> String {
+    vs(
+        "192.0.2.1 80",
+        &format!("    real_server 192.0.2.10 80 {{\n        HTTP_GET {{\n            url {{\n                path /\n{body}            }}\n        }}\n    }}\n"),
+    )
 }
 
 #[cfg(test)]

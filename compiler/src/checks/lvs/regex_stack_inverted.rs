@@ -46,13 +46,10 @@ pub fn check(url: NodeRef<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{lint, vs};
+    use super::super::lint;
 
     fn url(regex: &str, body: &str) -> String {
-        vs(
-            "192.0.2.1 80",
-            &format!("    real_server 192.0.2.10 80 {{\n        HTTP_GET {{\n            url {{\n                path /\n{regex}{body}            }}\n        }}\n    }}\n"),
-        )
+        super::super::url(&format!("{regex}{body}"))
     }
 
     #[test]
