@@ -185,11 +185,15 @@ pub(crate) static GLOBAL_DEFS: &[Keyword] = &[
         .opt_args(0, &[Enum(&["VS"])])
         .deprecated("lvs_flush_on_stop")
         .doc("Old spelling of lvs_flush_on_stop, accepted silently. Write lvs_flush_on_stop instead."),
-    kw("lvs_sync_daemon").opt_args(1, &[Iface, Custom]).variadic().doc(
-        "Runs the IPVS connection-sync daemon on the given interface. Options: [inst] VRRP_INSTANCE to follow \
+    kw("lvs_sync_daemon")
+        .opt_args(1, &[Iface, Custom])
+        .variadic()
+        .once(Once::KeepsFirst)
+        .doc(
+            "Runs the IPVS connection-sync daemon on the given interface. Options: [inst] VRRP_INSTANCE to follow \
          that instance's master/backup state, id 0-255, maxlen 1-65507, port 1-65535, ttl 1-255 and group \
          MCAST_ADDR. May be given only once.",
-    ),
+        ),
     kw("vrrp_mcast_group4").args(&[Mcast4]).default("224.0.0.18").doc(
         "IPv4 multicast group that VRRP adverts are sent to. The IANA address is the default and should rarely \
          need changing.",
@@ -285,7 +289,7 @@ pub(crate) static GLOBAL_DEFS: &[Keyword] = &[
             "Names of the ipsets used together with vrrp_iptables; names left out are derived from the ones given. \
          Without any name ipsets are not used. Only available when keepalived is built with ipset support.",
         ),
-    kw("nftables").opt_args(0, &[Word]).doc(
+    kw("nftables").opt_args(0, &[Word]).once(Once::KeepsFirst).doc(
         "Uses nftables for no_accept filtering and VMAC IGMP handling, in the given table (keepalived when \
          omitted). The table must not already exist and must be unique per keepalived instance.",
     ),
@@ -419,6 +423,7 @@ pub(crate) static GLOBAL_DEFS: &[Keyword] = &[
     kw("snmp_socket")
         .args(&[Word])
         .default("unix:/var/agentx/master")
+        .once(Once::KeepsFirst)
         .doc("Where to reach the SNMP master agent (AgentX), e.g. udp:1.2.3.4:705. May be given only once."),
     kw("enable_traps").doc("Sends SNMP traps to the master agent when VRRP instances or checked servers change state."),
     kw("enable_snmp_vrrp").doc("Serves the VRRP part of the KEEPALIVED-MIB through the SNMP master agent."),
@@ -581,7 +586,7 @@ pub(crate) static GLOBAL_DEFS: &[Keyword] = &[
         "Directory where keepalived saves its configuration and state before and after each reload, for \
          debugging. Created if missing, but its parent must exist.",
     ),
-    kw("tmp_config_directory").args(&[Path]).doc(
+    kw("tmp_config_directory").args(&[Path]).once(Once::KeepsFirst).doc(
         "Directory on whose filesystem the shared copy of the configuration is kept instead of memory, for very \
          large configurations. Cannot change on reload; set it early in the file.",
     ),

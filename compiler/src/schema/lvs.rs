@@ -72,19 +72,19 @@ const DNS_TYPES: &[&str] = &["A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RR
 // SSL { ... }
 
 pub(crate) static SSL: &[Keyword] = &[
-    kw("password").args(&[Word]).doc(
+    kw("password").args(&[Word]).once(Once::KeepsLast).doc(
         "Passphrase that unlocks the private key given by `key`, needed only when that key file is encrypted. \
               It sits in clear text in the configuration, so keep the file readable by root only.",
     ),
-    kw("ca").args(&[Path]).doc(
+    kw("ca").args(&[Path]).once(Once::KeepsLast).doc(
         "File of certificate-authority certificates (PEM) loaded into the TLS context that all SSL_GET \
               checks share. Without an SSL block keepalived builds a default context on its own.",
     ),
-    kw("certificate").args(&[Path]).doc(
+    kw("certificate").args(&[Path]).once(Once::KeepsLast).doc(
         "Client certificate file (PEM) that SSL_GET checks present to real servers asking for one. \
               Give the matching private key with `key`.",
     ),
-    kw("key").args(&[Path]).doc(
+    kw("key").args(&[Path]).once(Once::KeepsLast).doc(
         "Private key file (PEM) belonging to `certificate`. If the key is encrypted, supply its \
               passphrase with `password`.",
     ),
@@ -262,11 +262,11 @@ pub(crate) static UDP_CHECK: &[Keyword] = &[
 // ---------------------------------------------------------------------------------------------
 // HTTP_GET / SSL_GET { ... } and their url blocks.
 
-const PATH: Keyword = kw("path").args(&[Word]).mandatory().doc(
+const PATH: Keyword = kw("path").args(&[Word]).mandatory().once(Once::KeepsLastSilently).doc(
     "Path (with any query string) requested from the real server, such as /health. Required: a url block \
      without it is dropped.",
 );
-const DIGEST: Keyword = kw("digest").args(&[Hex]).doc(
+const DIGEST: Keyword = kw("digest").args(&[Hex]).once(Once::KeepsFirst).doc(
     "MD5 of the expected response body as 32 hexadecimal digits; any other body fails the check. Compute it \
      with `keepalived --genhash`.",
 );
@@ -278,7 +278,7 @@ const STATUS_CODE: Keyword = kw("status_code")
         "HTTP status codes counted as success: single codes or ranges such as 200 or 200-299 301, each within \
      100 to 599. When absent, any 2xx is accepted.",
     );
-const URL_VIRTUALHOST: Keyword = kw("virtualhost").args(&[Word]).doc(
+const URL_VIRTUALHOST: Keyword = kw("virtualhost").args(&[Word]).once(Once::KeepsLastSilently).doc(
     "Host header sent for this url, overriding the checker's, real server's and virtual server's \
      virtualhost. By default the server address is sent.",
 );
@@ -342,7 +342,7 @@ const NB_GET_RETRY: Keyword = kw("nb_get_retry").args(&[U32]).deprecated("retry"
     "Old name of retry for HTTP_GET and SSL_GET; keepalived still honours it but reports an error. Write \
      `retry N` instead.",
 );
-const HTTP_VIRTUALHOST: Keyword = kw("virtualhost").args(&[Word]).doc(
+const HTTP_VIRTUALHOST: Keyword = kw("virtualhost").args(&[Word]).once(Once::KeepsLastSilently).doc(
     "Host header sent by this checker's requests unless a url sets its own; for SSL_GET it is also the \
      default SNI name. Overrides the real and virtual server's virtualhost.",
 );

@@ -122,6 +122,18 @@ pub enum ValueKind {
     Ifaces,
 }
 
+/// What keepalived does with a second line of a keyword it takes only once per block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Once {
+    /// It keeps the first line and reports the second (`keepalived -t` fails).
+    KeepsFirst,
+    /// It replaces the first value with the second and reports it (`keepalived -t` fails).
+    KeepsLast,
+    /// It replaces the first value with the second; 2.2.7 says nothing (`keepalived -t`
+    /// passes), later releases log it.
+    KeepsLastSilently,
+}
+
 /// What follows a keyword's arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Body {
@@ -154,6 +166,8 @@ pub struct Keyword {
     pub doc: &'static str,
     /// keepalived drops (or rejects) the enclosing block when this keyword is missing.
     pub mandatory: bool,
+    /// keepalived takes the keyword once per block (`global_defs` blocks count as one).
+    pub once: Option<Once>,
 }
 
 /// Starts a keyword with no arguments and no block.
@@ -169,6 +183,7 @@ pub const fn kw(name: &'static str) -> Keyword {
         replaced_by: None,
         doc: "",
         mandatory: false,
+        once: None,
     }
 }
 
@@ -234,6 +249,12 @@ impl Keyword {
         self
     }
 
+    /// keepalived takes the keyword once per block; `what` it does with a second line.
+    pub const fn once(mut self, what: Once) -> Keyword {
+        self.once = Some(what);
+        self
+    }
+
     pub const fn doc(mut self, doc: &'static str) -> Keyword {
         self.doc = doc;
         self
@@ -245,7 +266,7 @@ pub(crate) mod t {
     pub use super::NameKind::*;
     pub use super::Ty::*;
     pub use super::ValueKind;
-    pub use super::{kw, Keyword, Ty};
+    pub use super::{kw, Keyword, Once, Ty};
 
     pub const U8: Ty = Ty::Uint { min: 0, max: 255 };
     pub const U32: Ty = Ty::Uint {

@@ -27,7 +27,7 @@ pub static ROOT: &[Keyword] = &[
         "Puts the pid files in a keepalived subdirectory of the run directory (e.g. /run/keepalived) instead of \
          directly in it.",
     ),
-    kw("instance").args(&[Word]).doc(
+    kw("instance").args(&[Word]).once(Once::KeepsFirst).doc(
         "Names this keepalived instance so several can run in one namespace: the name goes into the pid file \
          names, which are then kept in the pid directory. Ignored on reload.",
     ),
@@ -95,6 +95,7 @@ pub static ROOT: &[Keyword] = &[
     ),
     kw("SSL")
         .block(SSL)
+        .once(Once::KeepsLast)
         .doc("Block with the client certificate, key and CA used by SSL_GET health checks."),
     kw("virtual_server_group")
         .args(&[Defines(VirtualServerGroup)])

@@ -73,7 +73,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     invalid_up_down_delay::check(parsed, out);
     let global = global_lines(parsed);
     mcast_group6_not_link_local::check(&global, out);
-    garp_interval_very_large::check(&global, out);
+    garp_interval_very_large::check(parsed, &global, out);
     startup_delay_very_large::check(&global, out);
     iptables_and_nftables::check(&global, out);
     iptables_chains_equal::check(&global, out);

@@ -1,92 +1,146 @@
-//! KA0801 setting-given-twice: a setting keepalived takes only once, written a second time.
+//! KA0801 setting-given-twice: a keyword keepalived takes only once per block, written a second
+//! time. Which keywords those are, and what keepalived does with the repeat, is the keyword
+//! table's `once`.
 
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::schema::{self, Body, Keyword, Once};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 use vigil_grammar::{NodeRef, Parsed, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0801",
     name: "setting-given-twice",
     severity: Severity::Error,
-    finds: "A setting that keepalived accepts only once, written again: lvs_sync_daemon, snmp_socket, nftables or tmp_config_directory in global_defs (also across several global_defs blocks), a second top-level `instance`, or a file of the SSL block.",
-    why: "keepalived does not merge the two lines. For the global settings and `instance` it keeps the first and drops the later one; for the SSL files it replaces the first. Either way one of the lines you wrote has no effect, and `keepalived -t` rejects the configuration.",
+    finds: "A setting that keepalived takes only once per block, written again: lvs_sync_daemon, snmp_socket, nftables or tmp_config_directory in global_defs (also across several global_defs blocks), a second top-level `instance` or `SSL` block, a file of the SSL block, a url's `digest`; and, as a warning, a url's `path` or `virtualhost` or an HTTP_GET / SSL_GET `virtualhost`.",
+    why: "keepalived does not merge the two lines. For the global settings, `instance` and `digest` it keeps the first and drops the later one; for SSL and its files it replaces the first; in both cases `keepalived -t` rejects the configuration. A repeated url `path` or checker `virtualhost` is replaced just as silently: keepalived 2.2.7 says nothing (later releases log it), and the check requests a page or host you did not mean. Either way one of the lines you wrote has no effect.",
     example: "global_defs {\n    lvs_sync_daemon eth0 VI_1\n    lvs_sync_daemon eth1 VI_2\n}",
     fix: "Keep one line per setting and delete the other.",
 };
 
-/// Which occurrence keepalived keeps.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Keeps {
-    First,
-    Last,
+pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+    let top: Vec<NodeRef<'_>> = parsed.tree.nodes().collect();
+    check_lines(&top, schema::ROOT, out);
+    // keepalived reads every global_defs block into the same settings.
+    if let Some(global) = super::table_of("global_defs") {
+        check_lines(&super::global_lines(parsed), global, out);
+    }
+    for n in top {
+        walk(n, schema::ROOT, n.keyword() == Some("global_defs"), out, 0);
+    }
 }
 
-/// The settings keepalived refuses to take twice: (top-level block, or "" for the top level;
-/// keyword; the occurrence it keeps). Each is a keyword of the table (see the test).
-const ONCE: &[(&str, &str, Keeps)] = &[
-    ("global_defs", "lvs_sync_daemon", Keeps::First),
-    ("global_defs", "snmp_socket", Keeps::First),
-    ("global_defs", "nftables", Keeps::First),
-    ("global_defs", "tmp_config_directory", Keeps::First),
-    ("", "instance", Keeps::First),
-    ("SSL", "password", Keeps::Last),
-    ("SSL", "ca", Keeps::Last),
-    ("SSL", "certificate", Keeps::Last),
-    ("SSL", "key", Keeps::Last),
-];
+/// The tables (by address) that hold, themselves or below, a keyword taken once.
+fn with_once() -> &'static HashSet<usize> {
+    static SET: OnceLock<HashSet<usize>> = OnceLock::new();
+    SET.get_or_init(|| schema::tables_with(|k| k.once.is_some()))
+}
 
-pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    let mut blocks: Vec<&str> = ONCE.iter().map(|o| o.0).collect();
-    blocks.dedup();
-    for block in blocks {
-        let lines: Vec<NodeRef<'_>> = if block.is_empty() {
-            parsed.tree.nodes().collect()
-        } else {
-            super::lines_of(parsed, block)
+/// Checks the block of `node` (a statement of `table`) and the blocks below it; `merged`: its own
+/// lines were checked together with other blocks'.
+fn walk(node: NodeRef<'_>, table: &'static [Keyword], merged: bool, out: &mut Vec<Diagnostic>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let (Some(block), Some(k)) = (node.block(), node.keyword().and_then(|kw| schema::find(table, kw))) else {
+        return;
+    };
+    let Body::Keywords(sub) = k.body else { return };
+    if !with_once().contains(&(sub.as_ptr() as usize)) {
+        return;
+    }
+    let lines: Vec<NodeRef<'_>> = block.nodes().collect();
+    if !merged {
+        check_lines(&lines, sub, out);
+    }
+    for n in lines {
+        walk(n, sub, false, out, depth + 1);
+    }
+}
+
+/// Reports the repeats among the lines of one block.
+fn check_lines(lines: &[NodeRef<'_>], table: &'static [Keyword], out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&'static Keyword, Once, Vec<NodeRef<'_>>)> = Vec::new();
+    for &n in lines {
+        let Some(k) = n.keyword().and_then(|kw| schema::find(table, kw)) else {
+            continue;
         };
-        for (_, kw, keeps) in ONCE.iter().filter(|o| o.0 == block) {
-            let all: Vec<NodeRef<'_>> = lines.iter().copied().filter(|n| n.keyword() == Some(kw)).collect();
-            let Some((first, rest)) = all.split_first() else {
-                continue;
-            };
-            let kept = match keeps {
-                Keeps::First => *first,
-                Keeps::Last => *all.last().unwrap_or(first),
-            };
-            for (i, line) in rest.iter().enumerate() {
-                let earlier = all[i];
-                let at = line.words().span().unwrap_or(line.span());
-                let effect = match keeps {
-                    Keeps::First => "keepalived ignores this line and keeps the first".to_string(),
-                    Keeps::Last => "keepalived replaces the earlier value with this one".to_string(),
-                };
-                let mut d = Diagnostic::new(&CHECK, at, format!("`{kw}` is given again: {effect}"))
-                    .label(earlier.words().span().unwrap_or(earlier.span()), "given here before");
-                if kept.id() != earlier.id() && kept.id() != line.id() {
-                    d = d.label(kept.words().span().unwrap_or(kept.span()), "the one keepalived uses");
-                }
-                out.push(d.help("keepalived -t rejects a repeated setting; keep one line"));
-            }
+        let Some(once) = k.once else { continue };
+        match seen.iter_mut().find(|(s, _, _)| s.name == k.name) {
+            Some((_, _, all)) => all.push(n),
+            None => seen.push((k, once, vec![n])),
         }
+    }
+    for (k, once, all) in seen {
+        report(k.name, once, &all, out);
+    }
+}
+
+fn report(kw: &str, once: Once, all: &[NodeRef<'_>], out: &mut Vec<Diagnostic>) {
+    let Some((first, rest)) = all.split_first() else {
+        return;
+    };
+    let kept = match once {
+        Once::KeepsFirst => *first,
+        Once::KeepsLast | Once::KeepsLastSilently => *all.last().unwrap_or(first),
+    };
+    let at = |n: &NodeRef<'_>| n.words().span().unwrap_or(n.span());
+    for (i, line) in rest.iter().enumerate() {
+        let earlier = all[i];
+        let (effect, help) = match once {
+            Once::KeepsFirst => (
+                "keepalived ignores this one and keeps the first",
+                "keepalived -t rejects a repeated setting; keep one line",
+            ),
+            Once::KeepsLast => (
+                "keepalived replaces the earlier one with this one",
+                "keepalived -t rejects a repeated setting; keep one line",
+            ),
+            Once::KeepsLastSilently => (
+                "keepalived uses this one and drops the earlier one",
+                "keepalived 2.2.7 accepts this without a word (later releases log it); keep one line",
+            ),
+        };
+        let mut d = Diagnostic::new(&CHECK, at(line), format!("`{kw}` is given again: {effect}"))
+            .label(at(&earlier), "given here before");
+        if kept.id() != earlier.id() && kept.id() != line.id() {
+            d = d.label(at(&kept), "the one keepalived uses");
+        }
+        if once == Once::KeepsLastSilently {
+            d.severity = Severity::Warning;
+        }
+        out.push(d.help(help));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::lint;
-    use super::ONCE;
-    use crate::schema;
+    use crate::schema::{self, Once};
+    use vigil_grammar::Severity;
 
     #[test]
-    fn every_entry_is_a_keyword_of_its_block() {
-        for (block, kw, _) in ONCE {
-            let table = if block.is_empty() {
-                schema::ROOT
-            } else {
-                super::super::table_of(block).expect(block)
-            };
-            assert!(schema::find(table, kw).is_some(), "{block}/{kw}");
+    fn the_table_marks_the_settings() {
+        let once: Vec<String> = schema::all()
+            .into_iter()
+            .filter(|(_, k)| k.once.is_some())
+            .map(|(p, _)| p)
+            .collect();
+        for p in [
+            "global_defs/nftables",
+            "instance",
+            "SSL",
+            "SSL/key",
+            "virtual_server/real_server/HTTP_GET/url/path",
+        ] {
+            assert!(once.iter().any(|o| o == p), "{p}");
         }
+        let silent = schema::all()
+            .into_iter()
+            .filter(|(_, k)| k.once == Some(Once::KeepsLastSilently))
+            .count();
+        assert!(silent >= 3, "{silent}");
     }
 
     #[test]
@@ -101,7 +155,40 @@ mod tests {
     fn instance_and_ssl() {
         let d = lint("instance a\ninstance b\nSSL {\n    key /a\n    key /b\n    ca /c\n}\n");
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d.iter().all(|d| d.code() == "KA0801"));
+        assert!(d.iter().all(|d| d.code() == "KA0801" && d.severity == Severity::Error));
         assert!(lint("instance a\nSSL {\n    key /a\n}\n").is_empty());
+    }
+
+    #[test]
+    fn a_second_ssl_block_replaces_the_first() {
+        // keepalived starts a new context: the key of the second block is no repeat.
+        let d = lint("SSL {\n    key /a\n}\nSSL {\n    key /b\n}\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.starts_with("`SSL` is given again"), "{}", d[0].message);
+    }
+
+    fn checker(body: &str) -> String {
+        format!("virtual_server 192.0.2.1 80 {{\n    real_server 192.0.2.10 80 {{\n        SSL_GET {{\n{body}        }}\n    }}\n}}\n")
+    }
+
+    #[test]
+    fn url_path_and_virtualhost_are_warnings() {
+        let d = lint(&checker(
+            "            virtualhost a\n            virtualhost b\n            url {\n                path /a\n                path /b\n                virtualhost c\n            }\n            url {\n                path /c\n                virtualhost c\n            }\n",
+        ));
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d
+            .iter()
+            .all(|d| d.code() == "KA0801" && d.severity == Severity::Warning));
+        assert!(d[0].message.starts_with("`virtualhost`") && d[1].message.starts_with("`path`"));
+    }
+
+    #[test]
+    fn url_digest_twice_is_an_error() {
+        let d = lint(&checker(
+            "            url {\n                path /\n                digest 0123456789abcdef0123456789abcdef\n                digest 0123456789abcdef0123456789abcdee\n            }\n",
+        ));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, Severity::Error);
     }
 }

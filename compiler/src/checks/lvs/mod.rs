@@ -10,6 +10,7 @@ pub mod bfd_timer_not_sensible;
 pub mod bfd_timer_out_of_range;
 pub mod bfd_without_neighbor;
 pub mod checker_probes_port_zero;
+pub mod duplicate_group_entry;
 pub mod duplicate_real_server;
 pub mod dynamic_misc_check_conflict;
 pub mod empty_virtual_server;
@@ -28,6 +29,7 @@ pub mod real_server_family_mismatch;
 pub mod real_server_port_mismatch;
 pub mod regex_offsets_inverted;
 pub mod regex_settings_without_regex;
+pub mod regex_stack_inverted;
 pub mod sorry_server_inhibit_differs;
 pub mod udp_reply_length_inverted;
 pub mod zero_port_without_persistence;
@@ -67,6 +69,8 @@ pub static ALL: &[&crate::checks::Check] = &[
     &regex_offsets_inverted::CHECK,
     &bfd_timer_out_of_range::CHECK,
     &bfd_timer_not_sensible::CHECK,
+    &regex_stack_inverted::CHECK,
+    &duplicate_group_entry::CHECK,
 ];
 
 /// An IPVS forwarding method.
@@ -670,8 +674,15 @@ pub fn urls<'t>(checker: NodeRef<'t>) -> impl Iterator<Item = NodeRef<'t>> {
         .filter(|n| n.keyword() == Some("url") && n.block().is_some())
 }
 
+/// The lines of a `url` block that has a `regex` (the regex settings only count then).
+pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
+    let lines: Vec<NodeRef<'_>> = url.block()?.nodes().collect();
+    lines.iter().any(|n| n.keyword() == Some("regex")).then_some(lines)
+}
+
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+    duplicate_group_entry::check(parsed, out);
     each_virtual_server(parsed, |vs| {
         let vs = &vs;
         // keepalived links groups to virtual servers first, and drops one of the wrong family.
@@ -688,6 +699,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
                     invalid_regex::check(url, out);
                     regex_settings_without_regex::check(url, out);
                     regex_offsets_inverted::check(url, out);
+                    regex_stack_inverted::check(url, out);
                 }
             }
         }
@@ -732,6 +744,15 @@ pub(crate) fn lint(text: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 pub(crate) fn vs(head: &str, body: &str) -> String {
     format!("virtual_server {head} {{\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n{body}}}\n")
+}
+
+/// A virtual server whose real server has an HTTP_GET with one url: `path /`, then `body`.
+#[cfg(test)]
+pub(crate) fn url(body: &str) -> String {
+    vs(
+        "192.0.2.1 80",
+        &format!("    real_server 192.0.2.10 80 {{\n        HTTP_GET {{\n            url {{\n                path /\n{body}            }}\n        }}\n    }}\n"),
+    )
 }
 
 #[cfg(test)]

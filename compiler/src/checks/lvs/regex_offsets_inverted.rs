@@ -16,11 +16,9 @@ pub static CHECK: Check = Check {
 
 /// `url` is a `url` block of an HTTP_GET / SSL_GET.
 pub fn check(url: NodeRef<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(block) = url.block() else { return };
-    let lines: Vec<NodeRef<'_>> = block.nodes().collect();
-    if !lines.iter().any(|n| n.keyword() == Some("regex")) {
+    let Some(lines) = super::regex_url_lines(url) else {
         return;
-    }
+    };
     let read = |kw: &str| {
         lines
             .iter()
@@ -49,13 +47,10 @@ pub fn check(url: NodeRef<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{lint, vs};
+    use super::super::lint;
 
     fn url(body: &str) -> String {
-        vs(
-            "192.0.2.1 80",
-            &format!("    real_server 192.0.2.10 80 {{\n        HTTP_GET {{\n            url {{\n                path /\n                regex ok\n{body}            }}\n        }}\n    }}\n"),
-        )
+        super::super::url(&format!("                regex ok\n{body}"))
     }
 
     #[test]

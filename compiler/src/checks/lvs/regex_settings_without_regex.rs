@@ -45,15 +45,8 @@ pub fn check(url: NodeRef<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{lint, vs};
+    use super::super::{lint, url};
     use crate::schema;
-
-    fn url(body: &str) -> String {
-        vs(
-            "192.0.2.1 80",
-            &format!("    real_server 192.0.2.10 80 {{\n        HTTP_GET {{\n            url {{\n                path /\n{body}            }}\n        }}\n    }}\n"),
-        )
-    }
 
     #[test]
     fn settings_are_url_keywords() {

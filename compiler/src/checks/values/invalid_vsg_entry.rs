@@ -15,22 +15,43 @@ pub static CHECK: Check = Check {
     fix: "Give a valid address without a prefix length, a range whose end (the last byte of an IPv4 address in decimal, the last group of an IPv6 address in hex) is greater than the start's, a port up to 65535 and marks from 0 to 4294967295.",
 };
 
+/// What a valid entry line stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// `fwmark N [inet|inet6]`, with the family word when one is given.
+    Fwmark { mark: u64, family: Option<bool> },
+    /// `ADDR[-END] [PORT]`: the first and the last address, and the port (0 when none).
+    Addrs { first: IpAddr, last: IpAddr, port: u16 },
+}
+
 /// The problems of one entry line.
 pub fn problems(words: Words<'_>) -> Vec<Problem> {
+    read(words).0
+}
+
+/// What an entry line stands for, when keepalived takes it.
+pub fn entry(words: Words<'_>) -> Option<Entry> {
+    let (problems, entry) = read(words);
+    entry.filter(|_| problems.is_empty())
+}
+
+/// The problems of one entry line and, as far as it reads, what it stands for.
+fn read(words: Words<'_>) -> (Vec<Problem>, Option<Entry>) {
     let mut out = Vec::new();
     let Some(first) = words.first() else {
-        return out;
+        return (out, None);
     };
     let bad = |out: &mut Vec<Problem>, msg: String| out.push(Problem::invalid(first.span(), msg));
     if first.text() == "fwmark" {
+        let mut mark = None;
         match words.get(1) {
             None => bad(&mut out, "`fwmark` without a mark".into()),
-            Some(w) => {
-                if let Err(e) = read_int(w.text(), 0, u32::MAX.into()) {
-                    out.push(Problem::invalid(w.span(), format!("bad firewall mark: {e}")));
-                }
-            }
+            Some(w) => match read_int(w.text(), 0, u32::MAX.into()) {
+                Ok(m) => mark = u64::try_from(m).ok(),
+                Err(e) => out.push(Problem::invalid(w.span(), format!("bad firewall mark: {e}"))),
+            },
         }
+        let family = words.get(2).map(|f| f.text() == "inet6");
         if let Some(f) = words.get(2) {
             if !matches!(f.text(), "inet" | "inet6") {
                 out.push(Problem::invalid(
@@ -39,7 +60,7 @@ pub fn problems(words: Words<'_>) -> Vec<Problem> {
                 ));
             }
         }
-        return out;
+        return (out, mark.map(|mark| Entry::Fwmark { mark, family }));
     }
     let text = first.text();
     let (addr_part, end) = match text.split_once('-') {
@@ -52,8 +73,9 @@ pub fn problems(words: Words<'_>) -> Vec<Problem> {
     };
     let Some(addr) = parse_ip(addr_text) else {
         bad(&mut out, format!("`{addr_text}` is not an IP address"));
-        return out;
+        return (out, None);
     };
+    let mut last_addr = addr;
     let (max_len, last, radix, max_end) = match addr {
         IpAddr::V4(a) => (32, u32::from(a.octets()[3]), 10, 255),
         IpAddr::V6(a) => (128, u32::from(a.segments()[7]), 16, 0xffff),
@@ -83,14 +105,33 @@ pub fn problems(words: Words<'_>) -> Vec<Problem> {
                 &mut out,
                 format!("the range end `{e}` is not greater than the start's last part"),
             );
+        } else if let Some(v) = value {
+            last_addr = match addr {
+                IpAddr::V4(a) => {
+                    let o = a.octets();
+                    IpAddr::from([o[0], o[1], o[2], v as u8])
+                }
+                IpAddr::V6(a) => {
+                    let mut g = a.segments();
+                    g[7] = v as u16;
+                    IpAddr::from(g)
+                }
+            };
         }
     }
+    let mut port = 0;
     if let Some(p) = words.get(1) {
-        if let Err(e) = read_int(p.text(), 0, 65535) {
-            out.push(Problem::invalid(p.span(), format!("bad port: {e}")));
+        match read_int(p.text(), 0, 65535) {
+            Ok(v) => port = v as u16,
+            Err(e) => out.push(Problem::invalid(p.span(), format!("bad port: {e}"))),
         }
     }
-    out
+    let entry = Entry::Addrs {
+        first: addr,
+        last: last_addr,
+        port,
+    };
+    (out, Some(entry))
 }
 
 #[cfg(test)]
@@ -123,5 +164,37 @@ mod tests {
              10.1.1.1 080\n10.1.1.1-05 80\n10.1.1.1\n10.1.1.1 +80\n10.1.1.1-10 80 extra\nfwmark 1 inet6\n",
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn reads_the_entries() {
+        use super::Entry;
+        let parsed = vigil_grammar::parse_text(
+            "/t.conf",
+            "virtual_server_group G {\n    10.1.1.5-7 +80\n    2001:db8::1-ff\n    fwmark 3 inet6\n    10.1.1.300 80\n}\n",
+        );
+        let group = parsed.tree.nodes().next().unwrap().block().unwrap();
+        let entries: Vec<_> = group.nodes().map(|l| super::entry(l.words())).collect();
+        let ip = |s: &str| s.parse().unwrap();
+        assert_eq!(
+            entries,
+            [
+                Some(Entry::Addrs {
+                    first: ip("10.1.1.5"),
+                    last: ip("10.1.1.7"),
+                    port: 80
+                }),
+                Some(Entry::Addrs {
+                    first: ip("2001:db8::1"),
+                    last: ip("2001:db8::ff"),
+                    port: 0
+                }),
+                Some(Entry::Fwmark {
+                    mark: 3,
+                    family: Some(true)
+                }),
+                None,
+            ]
+        );
     }
 }
