@@ -82,8 +82,15 @@ fn clash(a: &Key<'_, '_>, b: &Key<'_, '_>) -> bool {
 
 pub fn check(insts: &[Instance<'_>], out: &mut Vec<Diagnostic>) {
     let keys: Vec<Key<'_, '_>> = insts.iter().filter_map(key).collect();
+    // Only instances with the same interface, VRID and family can clash: compare within those
+    // groups (in document order), not every pair.
+    let mut groups: std::collections::HashMap<(&str, u8, bool), Vec<usize>> = std::collections::HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        groups.entry((k.iface, k.vrid, k.v6)).or_default().push(i);
+    }
     for (i, b) in keys.iter().enumerate() {
-        let Some(a) = keys[..i].iter().find(|a| clash(a, b)) else {
+        let earlier = groups[&(b.iface, b.vrid, b.v6)].iter().take_while(|&&j| j < i);
+        let Some(a) = earlier.map(|&j| &keys[j]).find(|a| clash(a, b)) else {
             continue;
         };
         let (Some(wa), Some(wb)) = (a.inst.arg("virtual_router_id"), b.inst.arg("virtual_router_id")) else {
