@@ -343,10 +343,12 @@ enum AheadState {
 /// A line with no `@`, `$`, `~` or include: its tokens depend on its text alone.
 fn plain_line(raw: &str) -> bool {
     let t = raw.trim_start_matches(|c: char| c.is_ascii() && crate::lexer::is_ws(c as u8));
+    // `contains(&b'$')` on the bytes is a memchr: much cheaper than a `str` pattern search.
+    let dollar = raw.as_bytes().contains(&b'$');
     match t.as_bytes().first() {
         None | Some(b'@' | b'$' | b'~') => false,
-        Some(b'i') => include_directive(t).is_none() && !raw.contains('$'),
-        Some(_) => !raw.contains('$'),
+        Some(b'i') => include_directive(t).is_none() && !dollar,
+        Some(_) => !dollar,
     }
 }
 

@@ -5,9 +5,8 @@
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Once};
-use std::collections::HashSet;
 use std::sync::OnceLock;
-use vigil_grammar::{NodeRef, Parsed, Severity};
+use vigil_grammar::{Children, NodeRef, Parsed, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0801",
@@ -20,61 +19,65 @@ pub static CHECK: Check = Check {
 };
 
 pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    let top: Vec<NodeRef<'_>> = parsed.tree.nodes().collect();
-    check_lines(&top, schema::ROOT, out);
     // keepalived reads every global_defs block into the same settings.
     if let Some(global) = super::table_of("global_defs") {
-        check_lines(&super::global_lines(parsed), global, out);
+        let mut seen = Vec::new();
+        for n in super::global_lines(parsed) {
+            if let Some(k) = n.keyword().and_then(|kw| schema::find(global, kw)) {
+                note(&mut seen, k, n);
+            }
+        }
+        report_all(seen, out);
     }
-    for n in top {
-        walk(n, schema::ROOT, n.keyword() == Some("global_defs"), out, 0);
-    }
+    walk(parsed.tree.nodes(), schema::ROOT, false, out, 0);
 }
 
-/// The tables (by address) that hold, themselves or below, a keyword taken once.
-fn with_once() -> &'static HashSet<usize> {
-    static SET: OnceLock<HashSet<usize>> = OnceLock::new();
+/// The tables that hold, themselves or below, a keyword taken once.
+fn with_once() -> &'static schema::Tables {
+    static SET: OnceLock<schema::Tables> = OnceLock::new();
     SET.get_or_init(|| schema::tables_with(|k| k.once.is_some()))
 }
 
-/// Checks the block of `node` (a statement of `table`) and the blocks below it; `merged`: its own
-/// lines were checked together with other blocks'.
-fn walk(node: NodeRef<'_>, table: &'static [Keyword], merged: bool, out: &mut Vec<Diagnostic>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    let (Some(block), Some(k)) = (node.block(), node.keyword().and_then(|kw| schema::find(table, kw))) else {
-        return;
-    };
-    let Body::Keywords(sub) = k.body else { return };
-    if !with_once().contains(&(sub.as_ptr() as usize)) {
-        return;
-    }
-    let lines: Vec<NodeRef<'_>> = block.nodes().collect();
-    if !merged {
-        check_lines(&lines, sub, out);
-    }
-    for n in lines {
-        walk(n, sub, false, out, depth + 1);
+/// The lines of one block so far whose keyword is taken once, by keyword.
+type Seen<'t> = Vec<(&'static Keyword, Once, Vec<NodeRef<'t>>)>;
+
+fn note<'t>(seen: &mut Seen<'t>, k: &'static Keyword, n: NodeRef<'t>) {
+    let Some(once) = k.once else { return };
+    match seen.iter_mut().find(|(s, _, _)| s.name == k.name) {
+        Some((_, _, all)) => all.push(n),
+        None => seen.push((k, once, vec![n])),
     }
 }
 
-/// Reports the repeats among the lines of one block.
-fn check_lines(lines: &[NodeRef<'_>], table: &'static [Keyword], out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(&'static Keyword, Once, Vec<NodeRef<'_>>)> = Vec::new();
-    for &n in lines {
-        let Some(k) = n.keyword().and_then(|kw| schema::find(table, kw)) else {
-            continue;
-        };
-        let Some(once) = k.once else { continue };
-        match seen.iter_mut().find(|(s, _, _)| s.name == k.name) {
-            Some((_, _, all)) => all.push(n),
-            None => seen.push((k, once, vec![n])),
-        }
-    }
+fn report_all(seen: Seen<'_>, out: &mut Vec<Diagnostic>) {
     for (k, once, all) in seen {
         report(k.name, once, &all, out);
     }
+}
+
+/// Reports the repeats among `lines` (statements of `table`) unless `merged` (they were
+/// checked together with other blocks' lines), and walks the blocks below them that can hold
+/// a keyword taken once.
+fn walk(lines: Children<'_>, table: &'static [Keyword], merged: bool, out: &mut Vec<Diagnostic>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let mut seen = Vec::new();
+    for n in lines {
+        let Some(k) = n.keyword().and_then(|kw| schema::find(table, kw)) else {
+            continue;
+        };
+        if !merged {
+            note(&mut seen, k, n);
+        }
+        if let (Some(block), Body::Keywords(sub)) = (n.block(), k.body) {
+            if with_once().contains(sub) {
+                let global = depth == 0 && k.name == "global_defs";
+                walk(block.nodes(), sub, global, out, depth + 1);
+            }
+        }
+    }
+    report_all(seen, out);
 }
 
 fn report(kw: &str, once: Once, all: &[NodeRef<'_>], out: &mut Vec<Diagnostic>) {
@@ -173,13 +176,14 @@ mod tests {
 
     #[test]
     fn url_path_and_virtualhost_are_warnings() {
-        let d = lint(&checker(
+        let mut d = lint(&checker(
             "            virtualhost a\n            virtualhost b\n            url {\n                path /a\n                path /b\n                virtualhost c\n            }\n            url {\n                path /c\n                virtualhost c\n            }\n",
         ));
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d
             .iter()
             .all(|d| d.code() == "KA0801" && d.severity == Severity::Warning));
+        d.sort_by_key(|d| d.span.start);
         assert!(d[0].message.starts_with("`virtualhost`") && d[1].message.starts_with("`path`"));
     }
 

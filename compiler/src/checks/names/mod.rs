@@ -83,9 +83,9 @@ pub fn collect(parsed: &Parsed) -> Names {
             ordered,
         });
     };
-    static WITH_NAMES: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    static WITH_NAMES: std::sync::OnceLock<schema::Tables> = std::sync::OnceLock::new();
     let with_names = WITH_NAMES.get_or_init(|| schema::tables_with(names_something));
-    let descend = |t: &'static [Keyword]| with_names.contains(&(t.as_ptr() as usize));
+    let descend = |t: &'static [Keyword]| with_names.contains(t);
     visit_where(parsed.tree.nodes(), schema::ROOT, 0, &descend, &mut |node, k| {
         let args = node.args();
         for (i, ty) in k.args.iter().enumerate() {

@@ -156,8 +156,8 @@ impl Script<'_> {
 }
 
 /// The tables with a script keyword in them or below them.
-fn with_scripts() -> &'static std::collections::HashSet<usize> {
-    static T: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+fn with_scripts() -> &'static schema::Tables {
+    static T: std::sync::OnceLock<schema::Tables> = std::sync::OnceLock::new();
     T.get_or_init(|| schema::tables_with(|k| k.args.contains(&Ty::Script)))
 }
 
@@ -198,7 +198,7 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
                 }
             }
             if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
-                if with_scripts().contains(&(sub.as_ptr() as usize)) {
+                if with_scripts().contains(sub) {
                     walk(b.nodes(), sub, depth + 1, out);
                 }
             }
