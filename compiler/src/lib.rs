@@ -37,22 +37,24 @@ pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     parsed.diags.clear();
     // The check modules only read the parse: they run on two threads of about equal work on
     // big configs, and their findings are sorted below.
+    let kw = &checks::Resolved::new(&parsed);
     let other = std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             let mut out = Vec::new();
-            checks::lvs::run(&parsed, &mut out);
-            checks::sync::run(&parsed, &mut out);
+            checks::lvs::run(&parsed, kw, &mut out);
+            checks::sync::run(&parsed, kw, &mut out);
             out
         });
         let mut ctx = checks::structure::Ctx {
             parsed: &parsed,
+            kw,
             target: opts.target,
             out: &mut diags,
         };
         checks::structure::run(&mut ctx);
-        checks::names::run(&parsed, &mut diags);
-        checks::vrrp::run(&parsed, &mut diags);
-        checks::global::run(&parsed, &mut diags);
+        checks::names::run(&parsed, kw, &mut diags);
+        checks::vrrp::run(&parsed, kw, &mut diags);
+        checks::global::run(&parsed, kw, &mut diags);
         other.join()
     });
     match other {

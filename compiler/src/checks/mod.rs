@@ -9,6 +9,7 @@ pub mod global;
 pub mod host;
 pub mod lvs;
 pub mod names;
+pub mod resolved;
 pub mod structure;
 pub mod sync;
 pub mod values;
@@ -34,15 +35,17 @@ pub struct Check {
     pub fix: &'static str,
 }
 
+pub use resolved::Resolved;
+
 /// Runs one check module's `run` on a text (for the modules' unit tests).
 #[cfg(test)]
 pub(crate) fn lint_with(
     text: &str,
-    run: fn(&vigil_grammar::Parsed, &mut Vec<crate::Diagnostic>),
+    run: fn(&vigil_grammar::Parsed, &Resolved, &mut Vec<crate::Diagnostic>),
 ) -> Vec<crate::Diagnostic> {
     let parsed = vigil_grammar::parse_text("/test/keepalived.conf", text);
     let mut out = Vec::new();
-    run(&parsed, &mut out);
+    run(&parsed, &Resolved::new(&parsed), &mut out);
     out
 }
 

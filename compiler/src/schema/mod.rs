@@ -385,8 +385,13 @@ pub fn all() -> Vec<(String, &'static Keyword)> {
 /// times: the length and the last byte are compared before the whole name.)
 #[inline]
 pub fn find(table: &'static [Keyword], name: &str) -> Option<&'static Keyword> {
+    position(table, name).map(|i| &table[i])
+}
+
+/// Where [`find`] finds `name` in `table`.
+pub fn position(table: &'static [Keyword], name: &str) -> Option<usize> {
     let last = name.as_bytes().last().copied();
     table
         .iter()
-        .find(|k| k.name.len() == name.len() && k.name.as_bytes().last().copied() == last && k.name == name)
+        .position(|k| k.name.len() == name.len() && k.name.as_bytes().last().copied() == last && k.name == name)
 }

@@ -12,6 +12,7 @@ pub mod setting_given_twice;
 pub mod startup_delay_very_large;
 
 use crate::checks::structure::invalid_value::parse_secs;
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword};
 use vigil_grammar::{NodeRef, Parsed};
@@ -67,8 +68,8 @@ pub fn last_secs<'t>(lines: &[NodeRef<'t>], kw: &str) -> Option<(u64, NodeRef<'t
 }
 
 /// Runs the global checks.
-pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    setting_given_twice::check(parsed, out);
+pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
+    setting_given_twice::check(parsed, kw, out);
     namespace_given_twice::check(parsed, out);
     invalid_up_down_delay::check(parsed, out);
     let global = global_lines(parsed);

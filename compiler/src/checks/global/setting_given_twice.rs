@@ -3,6 +3,7 @@
 //! table's `once`.
 
 use crate::checks::Check;
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Once};
 use std::sync::OnceLock;
@@ -18,7 +19,7 @@ pub static CHECK: Check = Check {
     fix: "Keep one line per setting and delete the other.",
 };
 
-pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+pub fn check(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     // keepalived reads every global_defs block into the same settings.
     if let Some(global) = super::table_of("global_defs") {
         let mut seen = Vec::new();
@@ -29,7 +30,7 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
         }
         report_all(seen, out);
     }
-    walk(parsed.tree.nodes(), schema::ROOT, false, out, 0);
+    walk(kw, parsed.tree.nodes(), schema::ROOT, false, out, 0);
 }
 
 /// The tables that hold, themselves or below, a keyword taken once.
@@ -58,13 +59,20 @@ fn report_all(seen: Seen<'_>, out: &mut Vec<Diagnostic>) {
 /// Reports the repeats among `lines` (statements of `table`) unless `merged` (they were
 /// checked together with other blocks' lines), and walks the blocks below them that can hold
 /// a keyword taken once.
-fn walk(lines: Children<'_>, table: &'static [Keyword], merged: bool, out: &mut Vec<Diagnostic>, depth: usize) {
+fn walk(
+    kw: &Resolved,
+    lines: Children<'_>,
+    table: &'static [Keyword],
+    merged: bool,
+    out: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
     if depth > 64 {
         return;
     }
     let mut seen = Vec::new();
     for n in lines {
-        let Some(k) = n.keyword().and_then(|kw| schema::find(table, kw)) else {
+        let Some(k) = kw.get(n, table) else {
             continue;
         };
         if !merged {
@@ -73,7 +81,7 @@ fn walk(lines: Children<'_>, table: &'static [Keyword], merged: bool, out: &mut 
         if let (Some(block), Body::Keywords(sub)) = (n.block(), k.body) {
             if with_once().contains(sub) {
                 let global = depth == 0 && k.name == "global_defs";
-                walk(block.nodes(), sub, global, out, depth + 1);
+                walk(kw, block.nodes(), sub, global, out, depth + 1);
             }
         }
     }

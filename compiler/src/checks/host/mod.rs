@@ -18,6 +18,7 @@ pub mod unknown_user;
 
 use super::names::visit;
 use super::Check;
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Ty, ValueKind};
 use crate::values::{self, address::Place};
@@ -197,38 +198,44 @@ fn typed_args<'t>(node: NodeRef<'t>, k: &'static Keyword) -> Vec<(Ty, WordRef<'t
 /// Collects the words the host checks look at.
 pub fn collect<'t>(parsed: &'t Parsed) -> Uses<'t> {
     let mut u = Uses::default();
-    visit(parsed.tree.nodes(), schema::ROOT, 0, &mut |node, k| {
-        let found = |w: WordRef<'t>| Found {
-            text: w.text(),
-            span: w.span(),
-            keyword: k.name,
-        };
-        match k.name {
-            "enable_script_security" => u.script_security = true,
-            "dynamic_interfaces" => u.dynamic_interfaces = true,
-            "unicast_src_ip" | "mcast_src_ip" => u.sources.extend(node.args().first().map(found)),
-            _ => {}
-        }
-        let mut seen_script = false;
-        for (ty, w, role) in typed_args(node, k) {
-            match ty {
-                Ty::Iface => u.interfaces.push(found(w)),
-                // Later words of a variadic script line are its arguments.
-                Ty::Script if !seen_script && role != 2 => {
-                    seen_script = true;
-                    u.scripts.push(found(w));
-                }
-                Ty::User if role == 0 => u.users.push(found(w)),
-                Ty::User if role == 1 => u.groups.push(found(w)),
+    visit(
+        &Resolved::default(),
+        parsed.tree.nodes(),
+        schema::ROOT,
+        0,
+        &mut |node, k| {
+            let found = |w: WordRef<'t>| Found {
+                text: w.text(),
+                span: w.span(),
+                keyword: k.name,
+            };
+            match k.name {
+                "enable_script_security" => u.script_security = true,
+                "dynamic_interfaces" => u.dynamic_interfaces = true,
+                "unicast_src_ip" | "mcast_src_ip" => u.sources.extend(node.args().first().map(found)),
                 _ => {}
             }
-        }
-        if let Body::Values(kind) = k.body {
-            if let Some(b) = node.block() {
-                value_lines(&mut u, k, kind, b);
+            let mut seen_script = false;
+            for (ty, w, role) in typed_args(node, k) {
+                match ty {
+                    Ty::Iface => u.interfaces.push(found(w)),
+                    // Later words of a variadic script line are its arguments.
+                    Ty::Script if !seen_script && role != 2 => {
+                        seen_script = true;
+                        u.scripts.push(found(w));
+                    }
+                    Ty::User if role == 0 => u.users.push(found(w)),
+                    Ty::User if role == 1 => u.groups.push(found(w)),
+                    _ => {}
+                }
             }
-        }
-    });
+            if let Body::Values(kind) = k.body {
+                if let Some(b) = node.block() {
+                    value_lines(&mut u, k, kind, b);
+                }
+            }
+        },
+    );
     for inst in super::vrrp::instances(parsed) {
         let vrid = inst.arg("virtual_router_id").map(|w| w.text());
         for kw in ["use_vmac", "use_ipvlan"] {

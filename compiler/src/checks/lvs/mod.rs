@@ -34,6 +34,7 @@ pub mod sorry_server_inhibit_differs;
 pub mod udp_reply_length_inverted;
 pub mod zero_port_without_persistence;
 
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword};
 use crate::values::{parse_ip, Family};
@@ -681,7 +682,7 @@ pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
 }
 
 /// Runs the LVS and BFD checks.
-pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+pub fn run(parsed: &Parsed, _kw: &Resolved, out: &mut Vec<Diagnostic>) {
     duplicate_group_entry::check(parsed, out);
     each_virtual_server(parsed, |vs| {
         let vs = &vs;

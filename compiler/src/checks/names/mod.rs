@@ -6,6 +6,7 @@
 pub mod duplicate_name;
 pub mod undefined_reference;
 
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, NameKind, Ty, ValueKind};
 use vigil_grammar::{Children, NodeRef, Parsed, Span};
@@ -33,16 +34,18 @@ pub struct Names {
 /// Calls `f` for every node with its keyword in the block's table, descending into blocks of
 /// keywords.
 pub fn visit<'t>(
+    kw: &Resolved,
     nodes: Children<'t>,
     table: &'static [Keyword],
     depth: usize,
     f: &mut dyn FnMut(NodeRef<'t>, &'static Keyword),
 ) {
-    visit_where(nodes, table, depth, &|_| true, f);
+    visit_where(kw, nodes, table, depth, &|_| true, f);
 }
 
 /// [`visit`], descending only into blocks whose table `descend` accepts.
 pub fn visit_where<'t>(
+    kw: &Resolved,
     nodes: Children<'t>,
     table: &'static [Keyword],
     depth: usize,
@@ -53,13 +56,13 @@ pub fn visit_where<'t>(
         return;
     }
     for node in nodes {
-        let Some(k) = node.keyword().and_then(|w| schema::find(table, w)) else {
+        let Some(k) = kw.get(node, table) else {
             continue;
         };
         f(node, k);
         if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
             if descend(sub) {
-                visit_where(b.nodes(), sub, depth + 1, descend, f);
+                visit_where(kw, b.nodes(), sub, depth + 1, descend, f);
             }
         }
     }
@@ -72,7 +75,7 @@ fn names_something(k: &Keyword) -> bool {
         || k.name == "virtual_server"
 }
 
-pub fn collect(parsed: &Parsed) -> Names {
+pub fn collect(parsed: &Parsed, kw: &Resolved) -> Names {
     let mut names = Names::default();
     let add = |list: &mut Vec<Name>, kind, w: vigil_grammar::WordRef<'_>, at: u32, ordered| {
         list.push(Name {
@@ -86,7 +89,7 @@ pub fn collect(parsed: &Parsed) -> Names {
     static WITH_NAMES: std::sync::OnceLock<schema::Tables> = std::sync::OnceLock::new();
     let with_names = WITH_NAMES.get_or_init(|| schema::tables_with(names_something));
     let descend = |t: &'static [Keyword]| with_names.contains(t);
-    visit_where(parsed.tree.nodes(), schema::ROOT, 0, &descend, &mut |node, k| {
+    visit_where(kw, parsed.tree.nodes(), schema::ROOT, 0, &descend, &mut |node, k| {
         let args = node.args();
         for (i, ty) in k.args.iter().enumerate() {
             match (ty, args.get(i)) {
@@ -136,8 +139,8 @@ pub fn kind_name(kind: NameKind) -> &'static str {
 }
 
 /// Runs the name checks.
-pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    let names = collect(parsed);
+pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
+    let names = collect(parsed, kw);
     duplicate_name::check(&names, out);
     undefined_reference::check(&names, out);
 }

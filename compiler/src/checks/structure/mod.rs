@@ -14,7 +14,7 @@ pub mod missing_keyword;
 pub mod unexpected_block;
 pub mod unknown_keyword;
 
-use super::Check;
+use super::{Check, Resolved};
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Ty, Version};
 use vigil_grammar::{Children, NodeRef, Parsed, WordRef, Words};
@@ -35,6 +35,8 @@ pub static ALL: &[&Check] = &[
 /// What the pass needs besides the tree.
 pub struct Ctx<'a> {
     pub parsed: &'a Parsed,
+    /// Each statement's keyword, looked up once.
+    pub kw: &'a Resolved,
     /// `--target-version`: warn about keywords newer than this.
     pub target: Option<Version>,
     pub out: &'a mut Vec<Diagnostic>,
@@ -58,7 +60,7 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
             }
             continue;
         };
-        let Some(k) = schema::find(table, first.text()) else {
+        let Some(k) = ctx.kw.get(node, table) else {
             let elsewhere = schema::paths_of(first.text());
             if elsewhere.is_empty() {
                 unknown_keyword::report(ctx, first, table, block, node.block().map(|b| b.open()));
@@ -169,8 +171,10 @@ pub(crate) mod test_util {
     pub fn lint(text: &str, target: Option<crate::schema::Version>) -> Vec<Diagnostic> {
         let parsed = vigil_grammar::parse_text("/test/keepalived.conf", text);
         let mut out = Vec::new();
+        let kw = crate::checks::Resolved::new(&parsed);
         let mut ctx = super::Ctx {
             parsed: &parsed,
+            kw: &kw,
             target,
             out: &mut out,
         };

@@ -14,6 +14,7 @@ pub mod sync_group_too_small;
 pub mod track_weight_ignored;
 
 use super::vrrp::{instances, Instance};
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, NameKind, Ty};
 use vigil_grammar::{Children, NodeRef, Parsed, WordRef};
@@ -162,8 +163,14 @@ fn with_scripts() -> &'static schema::Tables {
 }
 
 /// Every argument the table types `Ty::Script`, with its user.
-pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
-    fn walk<'t>(nodes: Children<'t>, table: &'static [Keyword], depth: usize, out: &mut Vec<Script<'t>>) {
+pub fn scripts<'t>(parsed: &'t Parsed, kw: &Resolved) -> Vec<Script<'t>> {
+    fn walk<'t>(
+        kw: &Resolved,
+        nodes: Children<'t>,
+        table: &'static [Keyword],
+        depth: usize,
+        out: &mut Vec<Script<'t>>,
+    ) {
         if depth > 64 {
             return;
         }
@@ -173,7 +180,7 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
         let mut block_user = None;
         let mut without_user = Vec::new();
         for node in nodes {
-            let Some(k) = node.keyword().and_then(|w| schema::find(table, w)) else {
+            let Some(k) = kw.get(node, table) else {
                 continue;
             };
             if k.args == [Ty::User] {
@@ -199,7 +206,7 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
             }
             if let (Body::Keywords(sub), Some(b)) = (k.body, node.block()) {
                 if with_scripts().contains(sub) {
-                    walk(b.nodes(), sub, depth + 1, out);
+                    walk(kw, b.nodes(), sub, depth + 1, out);
                 }
             }
         }
@@ -210,7 +217,7 @@ pub fn scripts(parsed: &Parsed) -> Vec<Script<'_>> {
         }
     }
     let mut out = Vec::new();
-    walk(parsed.tree.nodes(), schema::ROOT, 0, &mut out);
+    walk(kw, parsed.tree.nodes(), schema::ROOT, 0, &mut out);
     out
 }
 
@@ -295,7 +302,7 @@ fn in_range(k: &Keyword, w: i64) -> bool {
 }
 
 /// Runs the sync-group, tracker and script checks.
-pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
+pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     let insts = instances(parsed);
     let (groups, refused) = groups(parsed, &insts);
     instance_in_two_sync_groups::check(&groups, &refused, out);
@@ -303,7 +310,7 @@ pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     track_weight_ignored::check(&insts, &groups, &trackers(parsed), out);
     duplicate_track_entry::check(&insts, &groups, out);
     sync_group_mixes_address_owners::check(&insts, &groups, out);
-    let scripts = scripts(parsed);
+    let scripts = scripts(parsed, kw);
     let sec = security(parsed);
     script_runs_as_root::check(&scripts, &sec, out);
     script_without_user::check(&scripts, &sec, out);

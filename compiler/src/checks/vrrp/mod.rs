@@ -47,6 +47,7 @@ pub mod vrf_with_interface_or_multicast;
 pub mod vrrpv2_with_ipv6;
 
 use super::names::visit;
+use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword};
 use std::net::IpAddr;
@@ -340,6 +341,11 @@ pub fn global_strict(parsed: &Parsed) -> bool {
 
 /// Every `vrrp_instance` at the top level, with its keyword lines.
 pub fn instances(parsed: &Parsed) -> Vec<Instance<'_>> {
+    instances_with(parsed, &Resolved::default())
+}
+
+/// [`instances`], with the keywords looked up once.
+pub fn instances_with<'t>(parsed: &'t Parsed, kw: &Resolved) -> Vec<Instance<'t>> {
     let Some(table) = schema::find(schema::ROOT, "vrrp_instance").and_then(|k| match k.body {
         Body::Keywords(sub) => Some(sub),
         _ => None,
@@ -361,7 +367,7 @@ pub fn instances(parsed: &Parsed) -> Vec<Instance<'_>> {
             own_kw: Vec::new(),
             nested: Vec::new(),
         };
-        visit(block.nodes(), table, 1, &mut |n, k: &'static Keyword| {
+        visit(kw, block.nodes(), table, 1, &mut |n, k: &'static Keyword| {
             if schema::find(table, k.name).is_some_and(|own| std::ptr::eq(own, k)) {
                 inst.own.push(n);
                 inst.own_kw.push(k.name);
@@ -389,8 +395,8 @@ pub fn global_version(parsed: &Parsed) -> Option<u8> {
 }
 
 /// Runs the VRRP checks.
-pub fn run(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    let insts = instances(parsed);
+pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
+    let insts = instances_with(parsed, kw);
     let global = global_version(parsed);
     let global_strict = global_strict(parsed);
     for i in &insts {
