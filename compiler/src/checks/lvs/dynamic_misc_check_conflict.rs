@@ -1,7 +1,7 @@
 //! KA0514 dynamic-misc-check-conflict: a dynamic MISC_CHECK sharing its real server with
 //! another checker that moves the weight (a second dynamic MISC_CHECK, or a FILE_CHECK).
 
-use super::{checkers, VirtualServer};
+use super::VirtualServer;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::{NodeRef, Severity};
@@ -25,7 +25,7 @@ fn dynamic(c: NodeRef<'_>) -> Option<NodeRef<'_>> {
 
 pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
     for rs in &vs.reals {
-        let list: Vec<NodeRef<'_>> = checkers(rs).collect();
+        let list = &rs.checkers;
         let Some((first, first_flag)) = list.iter().find_map(|c| Some((*c, dynamic(*c)?))) else {
             continue;
         };

@@ -41,18 +41,17 @@ pub fn check(rs: &RealServer<'_>, checker: NodeRef<'_>, out: &mut Vec<Diagnostic
     if schema::find(table, "bind_if").is_none() {
         return;
     }
-    let lines: Vec<NodeRef<'_>> = block.nodes().collect();
-    if lines.iter().any(|n| n.keyword() == Some("bind_if")) {
+    if block.nodes().any(|n| n.keyword() == Some("bind_if")) {
         return;
     }
-    let connect = lines
-        .iter()
+    let connect = block
+        .nodes()
         .filter(|n| n.keyword() == Some("connect_ip"))
         .filter_map(|n| {
             let w = n.args().first()?;
             Some((parse_ip(w.text())?, w.span()))
         })
-        .next_back();
+        .last();
     let (ip, at, whose) = match connect {
         Some((ip, at)) => (ip, at, "connect_ip"),
         None => (rs.at.ip, rs.at.addr_word.span(), "real server address"),

@@ -183,6 +183,8 @@ pub struct RealServer<'t> {
     pub own: Vec<NodeRef<'t>>,
     /// The keyword of each line of `own`, read once.
     pub own_kw: Vec<&'t str>,
+    /// The health checker blocks among `own`.
+    pub checkers: Vec<NodeRef<'t>>,
     /// The method the virtual server had when this block started (keepalived copies it then).
     pub inherited: Option<Fwd>,
     /// The family check keepalived makes at the end of the block dropped this server: the
@@ -452,7 +454,12 @@ pub fn virtual_servers(parsed: &Parsed) -> Vec<VirtualServer<'_>> {
 
 /// Builds the view of each virtual server in turn and hands it to `f`, so that only one
 /// view is alive at a time (a config may have thousands).
-pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServer<'t>)) {
+pub fn each_virtual_server<'t>(parsed: &'t Parsed, f: impl FnMut(VirtualServer<'t>)) {
+    each_virtual_server_with(parsed, &Resolved::default(), f)
+}
+
+/// [`each_virtual_server`], with the keywords looked up once.
+pub fn each_virtual_server_with<'t>(parsed: &'t Parsed, keywords: &Resolved, mut f: impl FnMut(VirtualServer<'t>)) {
     let Some(rs_tab) = rs_table() else {
         return;
     };
@@ -504,6 +511,9 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServ
         };
         let mut method: Option<Fwd> = None;
         let mut sorry_line = None;
+        let count = block.nodes().count();
+        vs.own.reserve_exact(count);
+        vs.own_kw.reserve_exact(count);
         for line in block.nodes() {
             let Some(kw) = line.keyword() else { continue };
             vs.own.push(line);
@@ -524,21 +534,25 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, mut f: impl FnMut(VirtualServ
                 "sorry_server" => sorry_line = Some(line),
                 "real_server" => {
                     let Some(at) = Endpoint::read(line) else { continue };
-                    let (own, own_kw): (Vec<NodeRef<'_>>, Vec<&str>) = line
-                        .block()
-                        .map(|b| {
-                            b.nodes()
-                                .filter_map(|n| {
-                                    let k = n.keyword()?;
-                                    schema::find(rs_tab, k).map(|_| (n, k))
-                                })
-                                .unzip()
-                        })
-                        .unwrap_or_default();
+                    let (mut own, mut own_kw, mut checkers) = (Vec::new(), Vec::new(), Vec::new());
+                    if let Some(b) = line.block() {
+                        let count = b.nodes().count();
+                        own.reserve_exact(count);
+                        own_kw.reserve_exact(count);
+                        for n in b.nodes() {
+                            let Some(k) = keywords.get(n, rs_tab) else { continue };
+                            own.push(n);
+                            own_kw.push(k.name);
+                            if n.block().is_some() && matches!(k.body, Body::Keywords(_)) {
+                                checkers.push(n);
+                            }
+                        }
+                    }
                     let mut rs = RealServer {
                         at,
                         own,
                         own_kw,
+                        checkers,
                         inherited: method,
                         dropped_for_family: None,
                         duplicate_of: None,
@@ -657,13 +671,7 @@ pub fn bfds(parsed: &Parsed) -> Vec<Bfd<'_>> {
 
 /// Every checker block (a real_server keyword that opens a block of keywords) of a real server.
 pub fn checkers<'a, 't>(rs: &'a RealServer<'t>) -> impl Iterator<Item = NodeRef<'t>> + 'a {
-    let table = rs_table();
-    rs.own.iter().copied().filter(move |n| {
-        n.block().is_some()
-            && n.keyword()
-                .and_then(|k| schema::find(table?, k))
-                .is_some_and(|k| matches!(k.body, Body::Keywords(_)))
-    })
+    rs.checkers.iter().copied()
 }
 
 /// The `url` blocks of a checker (HTTP_GET, SSL_GET).
@@ -682,9 +690,9 @@ pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
 }
 
 /// Runs the LVS and BFD checks.
-pub fn run(parsed: &Parsed, _kw: &Resolved, out: &mut Vec<Diagnostic>) {
+pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     duplicate_group_entry::check(parsed, out);
-    each_virtual_server(parsed, |vs| {
+    each_virtual_server_with(parsed, kw, |vs| {
         let vs = &vs;
         // keepalived links groups to virtual servers first, and drops one of the wrong family.
         if group_family_mismatch::check(vs, out) {
