@@ -11,6 +11,7 @@ pub mod authentication_ignored;
 pub mod authentication_in_strict_mode;
 pub mod authentication_with_vrrpv3;
 pub mod conflicting_state;
+pub mod debounce_delay_too_long;
 pub mod down_timer_adverts_in_strict_mode;
 pub mod duplicate_unicast_peer;
 pub mod duplicate_virtual_address;
@@ -97,6 +98,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &undefined_auth_hmac_key::CHECK,
     &auth_hmac_mode_in_strict_mode::CHECK,
     &ipvlan_without_address::CHECK,
+    &debounce_delay_too_long::CHECK,
 ];
 
 /// The VRRP version an instance runs and how keepalived arrived at it.
@@ -446,6 +448,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
         ipvlan_without_address::check(i, out);
     }
     duplicate_vrid::check(&insts, out);
+    debounce_delay_too_long::check(parsed, &insts, global, global_strict, out);
 }
 
 #[cfg(test)]
