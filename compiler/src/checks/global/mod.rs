@@ -68,8 +68,8 @@ pub fn last_secs<'t>(lines: &[NodeRef<'t>], kw: &str) -> Option<(u64, NodeRef<'t
 }
 
 /// Runs the global checks.
-pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
-    setting_given_twice::check(parsed, kw, out);
+pub fn run(parsed: &Parsed, _kw: &Resolved, out: &mut Vec<Diagnostic>) {
+    setting_given_twice::check(parsed, out);
     namespace_given_twice::check(parsed, out);
     invalid_up_down_delay::check(parsed, out);
     let global = global_lines(parsed);

@@ -3,11 +3,9 @@
 //! table's `once`.
 
 use crate::checks::Check;
-use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
-use crate::schema::{self, Body, Keyword, Once};
-use std::sync::OnceLock;
-use vigil_grammar::{Children, NodeRef, Parsed, Severity};
+use crate::schema::{self, Keyword, Once};
+use vigil_grammar::{NodeRef, Parsed, Severity};
 
 pub static CHECK: Check = Check {
     code: "KA0801",
@@ -19,8 +17,10 @@ pub static CHECK: Check = Check {
     fix: "Keep one line per setting and delete the other.",
 };
 
-pub fn check(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
-    // keepalived reads every global_defs block into the same settings.
+/// The lines of every global_defs block together (keepalived reads them into the same
+/// settings). The lines of other blocks are checked block by block in the structural pass
+/// ([`note`], [`report_all`]), which looks every line up anyway.
+pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     if let Some(global) = super::table_of("global_defs") {
         let mut seen = Vec::new();
         for n in super::global_lines(parsed) {
@@ -30,19 +30,13 @@ pub fn check(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
         }
         report_all(seen, out);
     }
-    walk(kw, parsed.tree.nodes(), schema::ROOT, false, out, 0);
-}
-
-/// The tables that hold, themselves or below, a keyword taken once.
-fn with_once() -> &'static schema::Tables {
-    static SET: OnceLock<schema::Tables> = OnceLock::new();
-    SET.get_or_init(|| schema::tables_with(|k| k.once.is_some()))
 }
 
 /// The lines of one block so far whose keyword is taken once, by keyword.
-type Seen<'t> = Vec<(&'static Keyword, Once, Vec<NodeRef<'t>>)>;
+pub(crate) type Seen<'t> = Vec<(&'static Keyword, Once, Vec<NodeRef<'t>>)>;
 
-fn note<'t>(seen: &mut Seen<'t>, k: &'static Keyword, n: NodeRef<'t>) {
+/// Notes line `n` of keyword `k` (nothing unless keepalived takes `k` once).
+pub(crate) fn note<'t>(seen: &mut Seen<'t>, k: &'static Keyword, n: NodeRef<'t>) {
     let Some(once) = k.once else { return };
     match seen.iter_mut().find(|(s, _, _)| s.name == k.name) {
         Some((_, _, all)) => all.push(n),
@@ -50,42 +44,11 @@ fn note<'t>(seen: &mut Seen<'t>, k: &'static Keyword, n: NodeRef<'t>) {
     }
 }
 
-fn report_all(seen: Seen<'_>, out: &mut Vec<Diagnostic>) {
+/// Reports the repeats among the lines noted for one block.
+pub(crate) fn report_all(seen: Seen<'_>, out: &mut Vec<Diagnostic>) {
     for (k, once, all) in seen {
         report(k.name, once, &all, out);
     }
-}
-
-/// Reports the repeats among `lines` (statements of `table`) unless `merged` (they were
-/// checked together with other blocks' lines), and walks the blocks below them that can hold
-/// a keyword taken once.
-fn walk(
-    kw: &Resolved,
-    lines: Children<'_>,
-    table: &'static [Keyword],
-    merged: bool,
-    out: &mut Vec<Diagnostic>,
-    depth: usize,
-) {
-    if depth > 64 {
-        return;
-    }
-    let mut seen = Vec::new();
-    for n in lines {
-        let Some(k) = kw.get(n, table) else {
-            continue;
-        };
-        if !merged {
-            note(&mut seen, k, n);
-        }
-        if let (Some(block), Body::Keywords(sub)) = (n.block(), k.body) {
-            if with_once().contains(sub) {
-                let global = depth == 0 && k.name == "global_defs";
-                walk(kw, block.nodes(), sub, global, out, depth + 1);
-            }
-        }
-    }
-    report_all(seen, out);
 }
 
 fn report(kw: &str, once: Once, all: &[NodeRef<'_>], out: &mut Vec<Diagnostic>) {
@@ -127,7 +90,15 @@ fn report(kw: &str, once: Once, all: &[NodeRef<'_>], out: &mut Vec<Diagnostic>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::lint;
+    /// The whole check (this check runs partly in the structural pass), its KA0801 findings.
+    fn lint(text: &str) -> Vec<crate::Diagnostic> {
+        let parsed = vigil_grammar::parse_text("/test/keepalived.conf", text);
+        crate::check_parsed(parsed, &crate::CheckOptions::default())
+            .diags
+            .into_iter()
+            .filter(|d| d.code() == "KA0801")
+            .collect()
+    }
     use crate::schema::{self, Once};
     use vigil_grammar::Severity;
 

@@ -14,6 +14,7 @@ pub mod missing_keyword;
 pub mod unexpected_block;
 pub mod unknown_keyword;
 
+use super::global::setting_given_twice;
 use super::{Check, Resolved};
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Ty, Version};
@@ -44,19 +45,30 @@ pub struct Ctx<'a> {
 
 /// Runs the structural pass over the whole tree.
 pub fn run(ctx: &mut Ctx<'_>) {
-    walk(ctx, ctx.parsed.tree.nodes(), schema::ROOT, "top level", 0);
+    walk(ctx, ctx.parsed.tree.nodes(), schema::ROOT, "top level", 0, Once::Block);
 }
 
-fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block: &str, depth: usize) {
+/// Whether the lines of a block are checked for keywords keepalived takes once (KA0801,
+/// `checks::global::setting_given_twice`): only blocks read with their own keyword's table,
+/// and not a global_defs block, whose lines count together with the other global_defs blocks'.
+#[derive(Clone, Copy, PartialEq)]
+enum Once {
+    Block,
+    Merged,
+    Skip,
+}
+
+fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block: &str, depth: usize, once: Once) {
     if depth > 64 {
         return;
     }
+    let mut seen = Vec::new();
     for node in nodes {
         let Some(first) = node.words().first() else {
             // A block after no keyword (reported by the front end): keepalived reads its lines
             // as part of the enclosing block.
             if let Some(b) = node.block() {
-                walk(ctx, b.nodes(), table, block, depth + 1);
+                walk(ctx, b.nodes(), table, block, depth + 1, Once::Skip);
             }
             continue;
         };
@@ -70,28 +82,37 @@ fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block
             // Read its block with the table of the place it belongs to, so its contents are
             // still checked.
             if let (Some(b), Some(Body::Keywords(sub))) = (node.block(), keyword_at(&elsewhere[0]).map(|k| k.body)) {
-                walk(ctx, b.nodes(), sub, first.text(), depth + 1);
+                walk(ctx, b.nodes(), sub, first.text(), depth + 1, Once::Skip);
             }
             continue;
         };
+        if once == Once::Block {
+            setting_given_twice::note(&mut seen, k, node);
+        }
         deprecated_keyword::check(ctx, k, first);
         keyword_too_new::check(ctx, k, first);
         check_args(ctx, k, node);
         super::values::check_args(ctx, k, node);
         match (k.body, node.block()) {
             (Body::Keywords(sub), Some(b)) => {
-                walk(ctx, b.nodes(), sub, k.name, depth + 1);
+                let lines = match once {
+                    Once::Skip => Once::Skip,
+                    _ if depth == 0 && k.name == "global_defs" => Once::Merged,
+                    _ => Once::Block,
+                };
+                walk(ctx, b.nodes(), sub, k.name, depth + 1, lines);
                 missing_keyword::check(ctx, k, node, sub, b);
             }
             (Body::Keywords(_) | Body::Values(_), None) => missing_block::report(ctx, k, node),
             (Body::Values(kind), Some(b)) => super::values::check_block(ctx, k, kind, b),
             (Body::None, Some(b)) => {
                 unexpected_block::report(ctx, k, node, b);
-                walk(ctx, b.nodes(), table, block, depth + 1);
+                walk(ctx, b.nodes(), table, block, depth + 1, Once::Skip);
             }
             (Body::None, None) => {}
         }
     }
+    setting_given_twice::report_all(seen, ctx.out);
 }
 
 /// The keyword at a `a/b/c` path of the table.
