@@ -35,39 +35,108 @@ pub struct Checked {
 pub fn check_parsed(mut parsed: Parsed, opts: &CheckOptions) -> Checked {
     let mut diags: Vec<Diagnostic> = parsed.diags.iter().map(Diagnostic::from_frontend).collect();
     parsed.diags.clear();
-    // The check modules only read the parse: they run on two threads of about equal work on
-    // big configs, and their findings are sorted below.
-    let kw = &checks::Resolved::new(&parsed);
-    let other = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            let mut out = Vec::new();
-            checks::lvs::run(&parsed, kw, &mut out);
-            checks::sync::run(&parsed, kw, &mut out);
-            out
-        });
-        let mut ctx = checks::structure::Ctx {
-            parsed: &parsed,
-            kw,
-            target: opts.target,
-            out: &mut diags,
-        };
-        checks::structure::run(&mut ctx);
-        checks::names::run(&parsed, kw, &mut diags);
-        checks::vrrp::run(&parsed, kw, &mut diags);
-        checks::global::run(&parsed, kw, &mut diags);
-        other.join()
-    });
-    match other {
-        Ok(found) => diags.extend(found),
-        // A panic in a check is a bug; re-raise it on this thread as it would have been.
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    let kw = checks::Resolved::new(&parsed);
+    diags.extend(run_modules(&parsed, &kw, opts));
     if opts.host_checks {
         checks::host::run(&parsed, &checks::host::RealHost, &mut diags);
     }
     suppress::apply(&parsed, &mut diags);
     diags.sort_by_key(|d| (d.span.file, d.span.start, d.severity, d.check.code));
     Checked { parsed, diags }
+}
+
+/// Below this many statements the check modules run one after the other on this thread.
+const PARALLEL_MIN_NODES: usize = 20_000;
+
+/// The parts the top level is cut into for the structural pass and the LVS checks, so that
+/// two threads taking tasks in turn end at about the same time.
+const PARTS: usize = 4;
+
+type Task<'a> = Box<dyn Fn(&mut Vec<Diagnostic>) + Sync + 'a>;
+
+/// Runs the check modules (they only read the parse) as tasks that two threads take in turn,
+/// the biggest first. The findings come out in task order, the order of running the modules
+/// one after the other, whichever thread ran what.
+fn run_modules(parsed: &Parsed, kw: &checks::Resolved, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let top: Vec<vigil_grammar::NodeRef<'_>> = parsed.tree.nodes().collect();
+    // Cut where the statements (at any depth) reach each quarter of the tree.
+    let n = parsed.tree.len().max(1);
+    let mut cuts = vec![0];
+    for (i, s) in top.iter().enumerate() {
+        if (s.id() as usize) * PARTS >= n * cuts.len() && cuts.len() < PARTS && i > *cuts.last().unwrap_or(&0) {
+            cuts.push(i);
+        }
+    }
+    cuts.push(top.len());
+    let parts: Vec<&[vigil_grammar::NodeRef<'_>]> = cuts.windows(2).map(|w| &top[w[0]..w[1]]).collect();
+    let groups = checks::lvs::groups(parsed);
+    let target = opts.target;
+    let ctx = |out: &mut Vec<Diagnostic>, f: &dyn Fn(&mut checks::structure::Ctx<'_>)| {
+        f(&mut checks::structure::Ctx {
+            parsed,
+            kw,
+            target,
+            out,
+        })
+    };
+    let mut tasks: Vec<Task<'_>> = Vec::new();
+    // (task, weight): the bigger tasks are taken first.
+    let mut weights = Vec::new();
+    for part in &parts {
+        weights.push((tasks.len(), 3));
+        tasks.push(Box::new(move |out| {
+            ctx(out, &|c| checks::structure::run_part(c, part.iter().copied()))
+        }));
+    }
+    weights.push((tasks.len(), 0));
+    tasks.push(Box::new(move |out| ctx(out, &checks::structure::run_top_level_once)));
+    weights.push((tasks.len(), 2));
+    tasks.push(Box::new(|out| checks::names::run(parsed, kw, out)));
+    weights.push((tasks.len(), 2));
+    tasks.push(Box::new(|out| checks::vrrp::run(parsed, kw, out)));
+    weights.push((tasks.len(), 0));
+    tasks.push(Box::new(|out| checks::global::run(parsed, kw, out)));
+    weights.push((tasks.len(), 0));
+    tasks.push(Box::new(|out| checks::lvs::run_groups(parsed, out)));
+    for part in &parts {
+        let groups = &groups;
+        weights.push((tasks.len(), 4));
+        tasks.push(Box::new(move |out| {
+            checks::lvs::run_virtual_servers(part.iter().copied(), groups, kw, out)
+        }));
+    }
+    weights.push((tasks.len(), 0));
+    tasks.push(Box::new(|out| checks::lvs::run_bfd(parsed, out)));
+    weights.push((tasks.len(), 2));
+    tasks.push(Box::new(|out| checks::sync::run(parsed, kw, out)));
+    // Stable: equal weights keep the task order.
+    weights.sort_by_key(|&(_, w)| std::cmp::Reverse(w));
+    let order: Vec<usize> = weights.into_iter().map(|(t, _)| t).collect();
+    let results: Vec<std::sync::OnceLock<Vec<Diagnostic>>> = tasks.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        while let Some(&t) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            let mut out = Vec::new();
+            tasks[t](&mut out);
+            let _ = results[t].set(out);
+        }
+    };
+    if parsed.tree.len() < PARALLEL_MIN_NODES {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(work);
+            work();
+            // A panic in a check is a bug; re-raise it on this thread as it would have been.
+            if let Err(panic) = other.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+    }
+    results
+        .into_iter()
+        .flat_map(|r| r.into_inner().unwrap_or_default())
+        .collect()
 }
 
 /// Checks one file. `Err` only when the file itself cannot be read.
@@ -178,5 +247,67 @@ impl Summary {
                 Severity::Note => self.notes += 1,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A config of more than `PARALLEL_MIN_NODES` statements with findings of every module.
+    fn big_config_with_mistakes() -> String {
+        let mut t = String::from(
+            "instance a\ninstance b\nglobal_defs {\n    router_id x\n    vrrp_version 7\n}\nglobal_defs {\n    nftables\n    nftables\n}\n",
+        );
+        t.push_str("vrrp_script chk {\n    script \"check.sh\"\n}\nvrrp_sync_group G {\n    group {\n        VI_0\n        NOPE\n    }\n}\n");
+        for i in 0..400 {
+            t.push_str(&format!(
+                "vrrp_instance VI_{i} {{\n    state MASTER\n    interface eth0\n    virtual_router_id {}\n    priority {}\n    advert_int 1.5\n    bogus_keyword 1\n    track_script {{\n        chk\n        missing_{i}\n    }}\n    virtual_ipaddress {{\n        10.{}.{}.1/24\n        2001:db8::{i:x}\n    }}\n}}\n",
+                i % 300 + 1,
+                if i % 7 == 0 { 300 } else { 100 },
+                i / 250,
+                i % 250
+            ));
+        }
+        for i in 0..1500 {
+            t.push_str(&format!(
+                "virtual_server 192.168.{}.{} 80 {{\n    lb_algo rr\n    lb_kind DR\n    protocol TCP\n    quorum 50\n    real_server 10.1.{}.{} 8080 {{\n        weight 1\n        HTTP_GET {{\n            url {{\n                path /a\n                path /b\n            }}\n        }}\n    }}\n    real_server 10.1.{}.{} 8080 {{\n        weight 1\n        TCP_CHECK {{\n            connect_timeout 0x\n        }}\n        MISC_CHECK {{\n            misc_path /bin/true\n        }}\n    }}\n}}\n",
+                i / 250,
+                i % 250,
+                i / 250,
+                i % 250,
+                i / 250,
+                i % 250
+            ));
+        }
+        t
+    }
+
+    /// The modules as tasks on two threads find the same as one after the other, in the same
+    /// order.
+    #[test]
+    fn tasks_on_two_threads_match_one_after_the_other() {
+        let parsed = vigil_grammar::parse_text("/t/keepalived.conf", &big_config_with_mistakes());
+        assert!(parsed.tree.len() >= PARALLEL_MIN_NODES, "{}", parsed.tree.len());
+        let kw = checks::Resolved::new(&parsed);
+        let opts = CheckOptions::default();
+        let tasks = run_modules(&parsed, &kw, &opts);
+        let mut one = Vec::new();
+        checks::structure::run(&mut checks::structure::Ctx {
+            parsed: &parsed,
+            kw: &kw,
+            target: None,
+            out: &mut one,
+        });
+        checks::names::run(&parsed, &kw, &mut one);
+        checks::vrrp::run(&parsed, &kw, &mut one);
+        checks::global::run(&parsed, &kw, &mut one);
+        checks::lvs::run(&parsed, &kw, &mut one);
+        checks::sync::run(&parsed, &kw, &mut one);
+        let codes: std::collections::BTreeSet<&str> = one.iter().map(|d| d.code()).collect();
+        assert!(codes.len() >= 12, "{codes:?}");
+        assert!(one.len() > 5_000, "{}", one.len());
+        assert_eq!(tasks.len(), one.len());
+        assert!(tasks == one, "the findings differ or come in another order");
     }
 }

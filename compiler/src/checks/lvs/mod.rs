@@ -409,7 +409,7 @@ pub fn weight(vs: &VirtualServer<'_>, rs: &RealServer<'_>) -> u64 {
 
 /// The readable entries of every `virtual_server_group`, by name (a later group of the same
 /// name is ignored by keepalived).
-fn groups(parsed: &Parsed) -> Vec<(&str, Vec<GroupEntry>)> {
+pub fn groups(parsed: &Parsed) -> Groups<'_> {
     let mut out: Vec<(&str, Vec<GroupEntry>)> = Vec::new();
     for node in parsed.tree.nodes() {
         if node.keyword() != Some("virtual_server_group") {
@@ -459,12 +459,24 @@ pub fn each_virtual_server<'t>(parsed: &'t Parsed, f: impl FnMut(VirtualServer<'
 }
 
 /// [`each_virtual_server`], with the keywords looked up once.
-pub fn each_virtual_server_with<'t>(parsed: &'t Parsed, keywords: &Resolved, mut f: impl FnMut(VirtualServer<'t>)) {
+pub fn each_virtual_server_with<'t>(parsed: &'t Parsed, keywords: &Resolved, f: impl FnMut(VirtualServer<'t>)) {
+    each_virtual_server_in(parsed.tree.nodes(), &groups(parsed), keywords, f)
+}
+
+/// The readable `virtual_server_group`s, by name (see [`each_virtual_server_in`]).
+pub type Groups<'t> = Vec<(&'t str, Vec<GroupEntry>)>;
+
+/// [`each_virtual_server`] over some of the top-level statements, with the groups read once.
+pub fn each_virtual_server_in<'t>(
+    top: impl Iterator<Item = NodeRef<'t>>,
+    groups: &Groups<'t>,
+    keywords: &Resolved,
+    mut f: impl FnMut(VirtualServer<'t>),
+) {
     let Some(rs_tab) = rs_table() else {
         return;
     };
-    let groups = groups(parsed);
-    for node in parsed.tree.nodes() {
+    for node in top {
         if node.keyword() != Some("virtual_server") {
             continue;
         }
@@ -691,8 +703,25 @@ pub fn regex_url_lines(url: NodeRef<'_>) -> Option<Vec<NodeRef<'_>>> {
 
 /// Runs the LVS and BFD checks.
 pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
+    run_groups(parsed, out);
+    run_virtual_servers(parsed.tree.nodes(), &groups(parsed), kw, out);
+    run_bfd(parsed, out);
+}
+
+/// The checks of `virtual_server_group` blocks.
+pub fn run_groups(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     duplicate_group_entry::check(parsed, out);
-    each_virtual_server_with(parsed, kw, |vs| {
+}
+
+/// The checks of each virtual server among some top-level statements (check modules split the
+/// top level in parts to share them between threads).
+pub fn run_virtual_servers<'t>(
+    top: impl Iterator<Item = NodeRef<'t>>,
+    groups: &Groups<'t>,
+    kw: &Resolved,
+    out: &mut Vec<Diagnostic>,
+) {
+    each_virtual_server_in(top, groups, kw, |vs| {
         let vs = &vs;
         // keepalived links groups to virtual servers first, and drops one of the wrong family.
         if group_family_mismatch::check(vs, out) {
@@ -730,6 +759,10 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
         hysteresis_not_below_quorum::check(vs, quorum, out);
         real_server_port_mismatch::check(vs, out);
     });
+}
+
+/// The BFD checks.
+pub fn run_bfd(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
     let bfds = bfds(parsed);
     let mut kept = Vec::new();
     for b in &bfds {

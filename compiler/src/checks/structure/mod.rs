@@ -18,7 +18,7 @@ use super::global::setting_given_twice;
 use super::{Check, Resolved};
 use crate::diagnostic::Diagnostic;
 use crate::schema::{self, Body, Keyword, Ty, Version};
-use vigil_grammar::{Children, NodeRef, Parsed, WordRef, Words};
+use vigil_grammar::{NodeRef, Parsed, WordRef, Words};
 
 pub static ALL: &[&Check] = &[
     &unknown_keyword::CHECK,
@@ -48,9 +48,28 @@ pub fn run(ctx: &mut Ctx<'_>) {
     walk(ctx, ctx.parsed.tree.nodes(), schema::ROOT, "top level", 0, Once::Block);
 }
 
+/// The structural pass over some of the top-level statements (check modules split the top
+/// level in parts to share them between threads), except the repeats of top-level keywords
+/// taken once, which [`run_top_level_once`] finds.
+pub fn run_part<'t>(ctx: &mut Ctx<'_>, top: impl Iterator<Item = NodeRef<'t>>) {
+    walk(ctx, top, schema::ROOT, "top level", 0, Once::Merged);
+}
+
+/// The repeats of top-level keywords keepalived takes once (`instance`, `SSL`).
+pub fn run_top_level_once(ctx: &mut Ctx<'_>) {
+    let mut seen = Vec::new();
+    for node in ctx.parsed.tree.nodes() {
+        if let Some(k) = ctx.kw.get(node, schema::ROOT) {
+            setting_given_twice::note(&mut seen, k, node);
+        }
+    }
+    setting_given_twice::report_all(seen, ctx.out);
+}
+
 /// Whether the lines of a block are checked for keywords keepalived takes once (KA0801,
 /// `checks::global::setting_given_twice`): only blocks read with their own keyword's table,
-/// and not a global_defs block, whose lines count together with the other global_defs blocks'.
+/// and not a global_defs block, whose lines count together with the other global_defs blocks'
+/// (`Merged`: the lines are checked elsewhere, the blocks below them here).
 #[derive(Clone, Copy, PartialEq)]
 enum Once {
     Block,
@@ -58,7 +77,14 @@ enum Once {
     Skip,
 }
 
-fn walk(ctx: &mut Ctx<'_>, nodes: Children<'_>, table: &'static [Keyword], block: &str, depth: usize, once: Once) {
+fn walk<'t>(
+    ctx: &mut Ctx<'_>,
+    nodes: impl Iterator<Item = NodeRef<'t>>,
+    table: &'static [Keyword],
+    block: &str,
+    depth: usize,
+    once: Once,
+) {
     if depth > 64 {
         return;
     }
