@@ -25,8 +25,8 @@ pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
             Some(_) => "port 0".to_string(),
             None => "no port".to_string(),
         },
-        Service::Group { name, entries } if entries.iter().any(|e| matches!(e, GroupEntry::Addr { port: 0, .. })) => {
-            format!("group `{}` has an address without a port", name.text())
+        Service::Group { entries, .. } if entries.iter().any(|e| matches!(e, GroupEntry::Addr { port: 0, .. })) => {
+            "an address without a port in its group".to_string()
         }
         _ => return,
     };
