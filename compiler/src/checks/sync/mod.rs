@@ -8,6 +8,7 @@ pub mod instance_in_two_sync_groups;
 pub mod invalid_init_file;
 pub mod script_path_not_absolute;
 pub mod script_runs_as_root;
+pub mod script_unterminated_quote;
 pub mod script_without_user;
 pub mod sync_group_mixes_address_owners;
 pub mod sync_group_too_small;
@@ -26,6 +27,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &script_runs_as_root::CHECK,
     &script_without_user::CHECK,
     &script_path_not_absolute::CHECK,
+    &script_unterminated_quote::CHECK,
     &invalid_init_file::CHECK,
     &duplicate_track_entry::CHECK,
     &sync_group_mixes_address_owners::CHECK,
@@ -315,6 +317,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     script_runs_as_root::check(&scripts, &sec, out);
     script_without_user::check(&scripts, &sec, out);
     script_path_not_absolute::check(&scripts, out);
+    script_unterminated_quote::check(parsed, &scripts, out);
     invalid_init_file::check(parsed, out);
 }
 
