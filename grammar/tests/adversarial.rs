@@ -403,3 +403,31 @@ fn format_keeps_non_ascii_space_ending_a_continuation() {
     let src = "$C=a \\\nb\u{a0}\n";
     assert_eq!(format(src).as_deref(), Ok(src));
 }
+
+/// keepalived's comment stripper skips the character after a backslash, so `\"` never closes
+/// a string for it; lines that read alike both ways get no finding.
+#[test]
+fn escaped_quote_left_open_for_keepalived() {
+    let r = one("global_defs {\n    router_id \"foo \\\"\n}\n", &default());
+    r.expect_msg(DiagKind::UnterminatedQuote, "escaped quote");
+    let d = r
+        .parsed
+        .diags
+        .iter()
+        .find(|d| d.kind == DiagKind::UnterminatedQuote)
+        .expect("found");
+    assert_eq!(&r.text[d.span.start as usize..d.span.end as usize], "\"foo \\\"");
+    for fine in [
+        "router_id \"a\\\\\"\n",
+        "script \"/bin/x \\\"a b\\\" c\"\n",
+        "router_id a\\#b\n",
+        "router_id x # \"comment \\\"\n",
+    ] {
+        let r = one(fine, &default());
+        assert!(
+            !r.parsed.diags.iter().any(|d| d.kind == DiagKind::UnterminatedQuote),
+            "{fine:?}: {:?}",
+            r.parsed.diags
+        );
+    }
+}
