@@ -8,6 +8,7 @@ pub mod instance_in_two_sync_groups;
 pub mod invalid_init_file;
 pub mod script_path_not_absolute;
 pub mod script_runs_as_root;
+pub mod script_trailing_backslash;
 pub mod script_unterminated_quote;
 pub mod script_without_user;
 pub mod sync_group_mixes_address_owners;
@@ -28,6 +29,7 @@ pub static ALL: &[&crate::checks::Check] = &[
     &script_without_user::CHECK,
     &script_path_not_absolute::CHECK,
     &script_unterminated_quote::CHECK,
+    &script_trailing_backslash::CHECK,
     &invalid_init_file::CHECK,
     &duplicate_track_entry::CHECK,
     &sync_group_mixes_address_owners::CHECK,
@@ -318,6 +320,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     script_without_user::check(&scripts, &sec, out);
     script_path_not_absolute::check(&scripts, out);
     script_unterminated_quote::check(parsed, &scripts, out);
+    script_trailing_backslash::check(parsed, &scripts, out);
     invalid_init_file::check(parsed, out);
 }
 

@@ -67,7 +67,7 @@ fn q_name(q: u8) -> &'static str {
 
 /// The line as keepalived hands it to the script keyword: comments removed, blanks trimmed.
 /// `None` when it may not be what keepalived sees or the line is rejected for another reason.
-fn raw_line(parsed: &Parsed, s: &Script<'_>) -> Option<String> {
+pub(super) fn raw_line(parsed: &Parsed, s: &Script<'_>) -> Option<String> {
     let words: Vec<_> = s.node.words().iter().collect();
     let first = words.first()?.span();
     let last = words.last()?.span();
@@ -125,7 +125,7 @@ fn decomment(line: &str) -> Option<String> {
 }
 
 #[derive(Debug, PartialEq)]
-enum Split {
+pub(super) enum Split {
     /// A quote still open with text after it.
     Open(u8),
     /// A backslash at the very end (keepalived drops the command without an error line).
@@ -137,7 +137,7 @@ fn is_space(b: u8) -> bool {
 }
 
 /// keepalived's (2.2.7) shell-like splitting of a script line into words.
-fn split(s: &[u8]) -> Result<Vec<Vec<u8>>, Split> {
+pub(super) fn split(s: &[u8]) -> Result<Vec<Vec<u8>>, Split> {
     let mut words = Vec::new();
     let mut i = 0;
     loop {
