@@ -38,16 +38,10 @@ pub fn check(inst: &Instance<'_>, v: &Version<'_>, strict: bool, out: &mut Vec<D
 
 #[cfg(test)]
 mod tests {
-    use super::super::{instance, lint};
-
-    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+    use super::super::{instance, lint, strict};
 
     fn count(text: &str) -> usize {
         lint(text).iter().filter(|d| d.code() == "KA0438").count()
-    }
-
-    fn strict(body: &str) -> String {
-        format!("{STRICT}{}", instance(body))
     }
 
     #[test]

@@ -456,6 +456,16 @@ pub(crate) fn lint(text: &str) -> Vec<Diagnostic> {
     crate::checks::lint_with(text, run)
 }
 
+/// `global_defs` turning strict mode on, for the tests.
+#[cfg(test)]
+pub(crate) const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+
+/// [`instance`] under strict mode.
+#[cfg(test)]
+pub(crate) fn strict(body: &str) -> String {
+    format!("{STRICT}{}", instance(body))
+}
+
 #[cfg(test)]
 pub(crate) fn instance(body: &str) -> String {
     format!("vrrp_instance VI_1 {{\n    interface eth0\n    virtual_router_id 51\n{body}    virtual_ipaddress {{\n        192.0.2.1\n    }}\n}}\n")

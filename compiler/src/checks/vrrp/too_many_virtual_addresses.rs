@@ -39,16 +39,10 @@ pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{instance, lint};
-
-    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+    use super::super::{instance, lint, strict};
 
     fn count(text: &str) -> usize {
         lint(text).iter().filter(|d| d.code() == "KA0435").count()
-    }
-
-    fn strict(body: &str) -> String {
-        format!("{STRICT}{}", instance(body))
     }
 
     fn vips(n: usize) -> String {

@@ -50,16 +50,10 @@ pub fn check(inst: &Instance<'_>, strict: bool, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{instance, lint};
-
-    const STRICT: &str = "global_defs {\n    vrrp_strict\n}\n";
+    use super::super::{instance, lint, strict};
 
     fn count(text: &str) -> usize {
         lint(text).iter().filter(|d| d.code() == "KA0432").count()
-    }
-
-    fn strict(body: &str) -> String {
-        format!("{STRICT}{}", instance(body))
     }
 
     #[test]
