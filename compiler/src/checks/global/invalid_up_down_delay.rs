@@ -19,12 +19,7 @@ pub static CHECK: Check = Check {
 const MAX_US: u64 = 255 * 1_000_000;
 
 pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) {
-    let lines = parsed
-        .tree
-        .nodes()
-        .filter(|n| n.keyword() == Some("interface_up_down_delays"))
-        .filter_map(|n| n.block())
-        .flat_map(|b| b.nodes());
+    let lines = super::block_lines(parsed, "interface_up_down_delays");
     for line in lines {
         let words = line.words();
         let Some(iface) = words.first() else { continue };

@@ -37,17 +37,22 @@ pub fn table_of(block: &str) -> Option<&'static [Keyword]> {
 }
 
 /// Every line directly inside every top-level `block` block (keepalived merges repeated
-/// blocks), in file order. Only keywords of the block's table.
-pub fn lines_of<'t>(parsed: &'t Parsed, block: &str) -> Vec<NodeRef<'t>> {
-    let Some(table) = table_of(block) else {
-        return Vec::new();
-    };
+/// blocks), in file order.
+pub fn block_lines<'t>(parsed: &'t Parsed, block: &'t str) -> impl Iterator<Item = NodeRef<'t>> + 't {
     parsed
         .tree
         .nodes()
-        .filter(|n| n.keyword() == Some(block))
+        .filter(move |n| n.keyword() == Some(block))
         .filter_map(|n| n.block())
         .flat_map(|b| b.nodes())
+}
+
+/// [`block_lines`], only those with a keyword of the block's table.
+pub fn lines_of<'t>(parsed: &'t Parsed, block: &'t str) -> Vec<NodeRef<'t>> {
+    let Some(table) = table_of(block) else {
+        return Vec::new();
+    };
+    block_lines(parsed, block)
         .filter(|n| n.keyword().is_some_and(|k| schema::find(table, k).is_some()))
         .collect()
 }

@@ -232,13 +232,7 @@ pub struct Security<'t> {
 }
 
 pub fn security(parsed: &Parsed) -> Security<'_> {
-    let lines: Vec<NodeRef<'_>> = parsed
-        .tree
-        .nodes()
-        .filter(|n| n.keyword() == Some("global_defs"))
-        .filter_map(|n| n.block())
-        .flat_map(|b| b.nodes())
-        .collect();
+    let lines: Vec<NodeRef<'_>> = crate::checks::global::block_lines(parsed, "global_defs").collect();
     Security {
         enabled: lines
             .iter()

@@ -69,12 +69,7 @@ pub fn check(
     // The last line of each interface keepalived takes: a later line replaces an earlier one,
     // a line with a delay it cannot read is skipped.
     let mut lines: Vec<(&str, Vec<Delay<'_>>)> = Vec::new();
-    let all = parsed
-        .tree
-        .nodes()
-        .filter(|n| n.keyword() == Some("interface_up_down_delays"))
-        .filter_map(|n| n.block())
-        .flat_map(|b| b.nodes());
+    let all = crate::checks::global::block_lines(parsed, "interface_up_down_delays");
     for line in all {
         let words = line.words();
         let (Some(iface), Some(_)) = (words.first(), words.get(1)) else {

@@ -1,6 +1,6 @@
 //! KA0443 duplicate-unicast-peer: The same address twice in an instance's `unicast_peer` entries.
 
-use super::{ip, Instance};
+use super::{repeated_addresses, Instance};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,26 +16,16 @@ pub static CHECK: Check = Check {
 };
 
 pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(std::net::IpAddr, vigil_grammar::Span)> = Vec::new();
-    for b in inst.all("unicast_peer").filter_map(|n| n.block()) {
-        for l in b.nodes().filter(|l| l.block().is_none()) {
-            let Some((w, a)) = l.words().first().and_then(|w| Some((w, ip(w.text())?))) else {
-                continue;
-            };
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == a) {
-                out.push(
-                    Diagnostic::new(
-                        &CHECK,
-                        w.span(),
-                        format!("unicast peer {a} appears twice in vrrp_instance `{}`", inst.label()),
-                    )
-                    .label(*first, "first here")
-                    .help("remove the second entry; newer keepalived releases drop it with an error"),
-                );
-            } else {
-                seen.push((a, w.span()));
-            }
-        }
+    for (w, a, first) in repeated_addresses(inst.all("unicast_peer")) {
+        out.push(
+            Diagnostic::new(
+                &CHECK,
+                w.span(),
+                format!("unicast peer {a} appears twice in vrrp_instance `{}`", inst.label()),
+            )
+            .label(first, "first here")
+            .help("remove the second entry; newer keepalived releases drop it with an error"),
+        );
     }
 }
 

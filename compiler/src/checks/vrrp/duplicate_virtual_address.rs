@@ -1,6 +1,6 @@
 //! KA0442 duplicate-virtual-address: The same address twice among an instance's `virtual_ipaddress` and `virtual_ipaddress_excluded` entries.
 
-use super::{ip, Instance};
+use super::{repeated_addresses, Instance};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,33 +16,21 @@ pub static CHECK: Check = Check {
 };
 
 pub fn check(inst: &Instance<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<(std::net::IpAddr, vigil_grammar::Span)> = Vec::new();
     let blocks = inst
         .own
         .iter()
-        .filter(|n| matches!(n.keyword(), Some("virtual_ipaddress" | "virtual_ipaddress_excluded")))
-        .filter_map(|n| n.block());
-    for b in blocks {
-        for l in b.nodes().filter(|l| l.block().is_none()) {
-            let Some((w, a)) = l.words().first().and_then(|w| Some((w, ip(w.text())?))) else {
-                continue;
-            };
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == a) {
-                out.push(
-                    Diagnostic::new(
-                        &CHECK,
-                        w.span(),
-                        format!("virtual address {a} appears twice in vrrp_instance `{}`", inst.label()),
-                    )
-                    .label(*first, "first here")
-                    .help(
-                        "keepalived adds each address once and newer releases drop this entry with an error; remove it",
-                    ),
-                );
-            } else {
-                seen.push((a, w.span()));
-            }
-        }
+        .copied()
+        .filter(|n| matches!(n.keyword(), Some("virtual_ipaddress" | "virtual_ipaddress_excluded")));
+    for (w, a, first) in repeated_addresses(blocks) {
+        out.push(
+            Diagnostic::new(
+                &CHECK,
+                w.span(),
+                format!("virtual address {a} appears twice in vrrp_instance `{}`", inst.label()),
+            )
+            .label(first, "first here")
+            .help("keepalived adds each address once and newer releases drop this entry with an error; remove it"),
+        );
     }
 }
 

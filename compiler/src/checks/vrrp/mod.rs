@@ -328,14 +328,30 @@ pub fn flag_value(n: NodeRef<'_>) -> bool {
         .is_none_or(|w| matches!(w.text(), "true" | "on" | "yes"))
 }
 
+/// The address lines of the blocks of `lists` (in order) whose address an earlier line
+/// already gave: its word, the address and where it was first given.
+pub fn repeated_addresses<'t>(
+    lists: impl Iterator<Item = NodeRef<'t>>,
+) -> Vec<(WordRef<'t>, IpAddr, vigil_grammar::Span)> {
+    let mut seen: Vec<(std::net::IpAddr, vigil_grammar::Span)> = Vec::new();
+    let mut repeats = Vec::new();
+    for b in lists.filter_map(|n| n.block()) {
+        for l in b.nodes().filter(|l| l.block().is_none()) {
+            let Some((w, a)) = l.words().first().and_then(|w| Some((w, ip(w.text())?))) else {
+                continue;
+            };
+            match seen.iter().find(|(s, _)| *s == a) {
+                Some((_, first)) => repeats.push((w, a, *first)),
+                None => seen.push((a, w.span())),
+            }
+        }
+    }
+    repeats
+}
+
 /// Whether `global_defs` turns `vrrp_strict` on (its last line).
 pub fn global_strict(parsed: &Parsed) -> bool {
-    parsed
-        .tree
-        .nodes()
-        .filter(|n| n.keyword() == Some("global_defs"))
-        .filter_map(|n| n.block())
-        .flat_map(|b| b.nodes())
+    crate::checks::global::block_lines(parsed, "global_defs")
         .filter(|n| n.keyword() == Some("vrrp_strict"))
         .last()
         .is_some_and(flag_value)
@@ -384,12 +400,7 @@ pub fn instances_with<'t>(parsed: &'t Parsed, kw: &Resolved) -> Vec<Instance<'t>
 
 /// The last valid `vrrp_version` in `global_defs`.
 pub fn global_version(parsed: &Parsed) -> Option<u8> {
-    parsed
-        .tree
-        .nodes()
-        .filter(|n| n.keyword() == Some("global_defs"))
-        .filter_map(|n| n.block())
-        .flat_map(|b| b.nodes())
+    crate::checks::global::block_lines(parsed, "global_defs")
         .filter(|n| n.keyword() == Some("vrrp_version"))
         .filter_map(|n| n.args().first().and_then(|w| w.text().parse().ok()))
         .filter(|v| matches!(v, 2 | 3))
