@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod ir;
 pub mod lower;
 pub mod report;
+pub mod resolve;
 pub mod schema;
 mod suppress;
 pub mod values;

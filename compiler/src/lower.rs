@@ -205,10 +205,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn g_flag(&self, name: &str) -> bool {
-        self.global.flag(name)
-    }
-
     fn script_user(&self) -> (Option<String>, Option<String>) {
         match self.global.get("script_user") {
             Some(s) => (name_of(s), s.arg(1).map(|a| a.text.clone())),
@@ -546,6 +542,7 @@ impl<'a> Cx<'a> {
 
     fn instances(&self, groups: &[p::SyncGroup]) -> Vec<p::VrrpInstance> {
         let mut out: Vec<p::VrrpInstance> = Vec::new();
+        let resolved = crate::resolve::vrrp::resolve(self.parsed);
         for (s, b) in self.ir.root.blocks("vrrp_instance") {
             let Some(name) = name_of(s) else {
                 continue;
@@ -553,7 +550,13 @@ impl<'a> Cx<'a> {
             if out.iter().any(|i| i.name == name) {
                 continue;
             }
-            if let Some(i) = self.instance(name, s, b, groups) {
+            let Some((_, eff)) = resolved
+                .iter()
+                .find(|(i, _)| i.node.words().first().map(|w| w.span()) == Some(s.name_span))
+            else {
+                continue;
+            };
+            if let Some(i) = self.instance(name, s, b, eff, groups) {
                 out.push(i);
             }
         }
@@ -572,9 +575,17 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn instance(&self, name: String, s: &Setting, b: &Block, groups: &[p::SyncGroup]) -> Option<p::VrrpInstance> {
+    fn instance(
+        &self,
+        name: String,
+        s: &Setting,
+        b: &Block,
+        eff: &crate::resolve::vrrp::Effective<'_>,
+        groups: &[p::SyncGroup],
+    ) -> Option<p::VrrpInstance> {
         let vrid = b.uint("virtual_router_id")? as u8;
-        let strict = self.g_flag("vrrp_strict") || b.flag("strict_mode");
+        let strict = eff.strict.value;
+        let v6 = eff.version.v6;
         let addresses = |kw: &str| -> Vec<p::Address> {
             b.all(kw)
                 .flat_map(|s| s.lines())
@@ -602,125 +613,23 @@ impl<'a> Cx<'a> {
             })
             .collect();
         let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
-        // The family: the first address written, else native_ipv6, else IPv4.
-        let v6 = b
-            .settings
-            .iter()
-            .find_map(|s| match s.name() {
-                "native_ipv6" => Some(true),
-                "virtual_ipaddress" => s.lines().iter().find_map(|l| match &l.item {
-                    Item::Address(a) => Some(a.addr.is_ipv6()),
-                    _ => None,
-                }),
-                "unicast_peer" => s
-                    .lines()
-                    .iter()
-                    .find_map(|l| values::parse_ip(&l.words.first()?.0).map(|a| a.is_ipv6())),
-                "unicast_src_ip" | "mcast_src_ip" => match s.arg(0).map(|a| &a.value) {
-                    Some(Value::Ip(a)) => Some(a.is_ipv6()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .unwrap_or(false);
         let fam = if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 };
         // keepalived drops addresses of the other family.
         vips.retain(|a| a.address.is_ipv6() == v6);
         evips.retain(|a| a.address.is_ipv6() == v6);
-        let version = match b.uint("version") {
-            Some(2) if v6 => 3,
-            Some(v) => v as u8,
-            None if v6 => 3,
-            None => self.global.uint("vrrp_version").unwrap_or(2) as u8,
-        };
-        let written_state = b.text("state");
-        let mut priority = if b.has("priority") {
-            b.uint("priority").unwrap_or(100) as u8
-        } else if written_state == Some("MASTER") {
-            255
+        let version = eff.version.version;
+        let priority = eff.priority.value;
+        let state = if eff.master.value {
+            p::State::Master
         } else {
-            100
+            p::State::Backup
         };
-        if priority == 0 {
-            priority = 100;
-        }
-        let mut state = match written_state {
-            Some("MASTER") => p::State::Master,
-            Some(_) => p::State::Backup,
-            None if priority == 255 => p::State::Master,
-            None => p::State::Backup,
-        };
-        if strict && (state == p::State::Master) != (priority == 255) {
-            state = if priority == 255 {
-                p::State::Master
-            } else {
-                p::State::Backup
-            };
-        }
-        let mut preempt = !b.flag("nopreempt");
-        if priority == 255 || state == p::State::Master {
-            preempt = true;
-        }
-        let mut preempt_delay_ms = b.millis("preempt_delay").unwrap_or(0);
-        if state == p::State::Master || strict || !preempt {
-            preempt_delay_ms = 0;
-        }
-        let adv_us = b.micros("advert_int").unwrap_or(1_000_000);
-        let advert_int_ms = if version == 2 {
-            let secs = adv_us.saturating_add(500_000) / 1_000_000;
-            secs.clamp(1, 255) * 1000
-        } else {
-            let cs = adv_us.saturating_add(5_000) / 10_000;
-            cs.clamp(1, 4095) * 10
-        };
-        let mut accept = if b.has("accept") {
-            true
-        } else if b.has("no_accept") {
-            false
-        } else {
-            priority == 255 || !strict
-        };
-        // RFC 3768 has no accept mode: strict VRRPv2 drops it for non-owners, even when written.
-        if accept && strict && version == 2 && priority != 255 {
-            accept = false;
-        }
-        let authentication = b
-            .blocks("authentication")
-            .last()
-            .and_then(|(_, a)| {
-                let kind = a.text("auth_type")?.to_string();
-                let pass = a.text("auth_pass")?;
-                let password: String = pass
-                    .chars()
-                    .scan(0usize, |n, c| {
-                        *n += c.len_utf8();
-                        (*n <= 8).then_some(c)
-                    })
-                    .collect();
-                Some(p::Authentication { kind, password })
-            })
-            .filter(|a| version == 2 && !strict && !(a.kind == "AH" && v6));
-        let mcast_dst_ip = b.ip("mcast_dst_ip").unwrap_or(if v6 {
-            IpAddr::V6(
-                self.global
-                    .ip("vrrp_mcast_group6")
-                    .and_then(|a| match a {
-                        IpAddr::V6(a) => Some(a),
-                        _ => None,
-                    })
-                    .unwrap_or(p::Global::default().vrrp_mcast_group6),
-            )
-        } else {
-            IpAddr::V4(
-                self.global
-                    .ip("vrrp_mcast_group4")
-                    .and_then(|a| match a {
-                        IpAddr::V4(a) => Some(a),
-                        _ => None,
-                    })
-                    .unwrap_or(p::Global::default().vrrp_mcast_group4),
-            )
+        let us_to_ms = |us: u64| us.saturating_add(500) / 1000;
+        let authentication = eff.auth.as_ref().map(|a| p::Authentication {
+            kind: a.kind.to_string(),
+            password: a.password.clone(),
         });
+        let mcast_dst_ip = eff.mcast_dst.value;
         let vmac = b
             .get("use_vmac")
             .map(|s| (s, "macvlan"))
@@ -773,7 +682,6 @@ impl<'a> Cx<'a> {
                 list.retain(|t| t.weight == 0);
             }
         }
-        let g_bool = |inst: &str, global: &str| b.flag(inst) || self.g_flag(global);
         let unicast_ttl = b.uint("unicast_ttl").unwrap_or(255) as u8;
         Some(p::VrrpInstance {
             name: name.clone(),
@@ -783,15 +691,15 @@ impl<'a> Cx<'a> {
             family: fam,
             initial_state: state,
             priority,
-            advert_int_ms,
-            preempt,
-            preempt_delay_ms,
-            accept,
+            advert_int_ms: us_to_ms(eff.advert_int_us.value),
+            preempt: eff.preempt.value,
+            preempt_delay_ms: us_to_ms(eff.preempt_delay_us.value),
+            accept: eff.accept.value,
             authentication,
             mcast_dst_ip,
             src_ip,
             unicast_fault_no_peer: b.flag("unicast_fault_no_peer"),
-            check_unicast_src: g_bool("check_unicast_src", "vrrp_check_unicast_src"),
+            check_unicast_src: eff.check_unicast_src.value,
             unicast_ttl: if peers.is_empty() { 255 } else { unicast_ttl },
             unicast_peers: peers,
             virtual_addresses: vips,
@@ -809,56 +717,17 @@ impl<'a> Cx<'a> {
             track,
             dont_track_primary: b.flag("dont_track_primary"),
             notify: self.notify(b),
-            garp: self.garp(b, strict),
+            garp: garp(&eff.garp),
             vmac,
-            down_timer_adverts: if strict {
-                3
-            } else {
-                b.uint("down_timer_adverts")
-                    .or(self.global.uint("vrrp_down_timer_adverts"))
-                    .unwrap_or(3) as u32
-            },
-            lower_prio_no_advert: strict || g_bool("lower_prio_no_advert", "vrrp_lower_prio_no_advert"),
-            higher_prio_send_advert: !strict && g_bool("higher_prio_send_advert", "vrrp_higher_prio_send_advert"),
-            skip_check_adv_addr: g_bool("skip_check_adv_addr", "vrrp_skip_check_adv_addr"),
+            down_timer_adverts: eff.down_timer_adverts.value,
+            lower_prio_no_advert: eff.lower_prio_no_advert.value,
+            higher_prio_send_advert: eff.higher_prio_send_advert.value,
+            skip_check_adv_addr: eff.skip_check_adv_addr.value,
             v3_checksum_as_v2: b.flag("v3_checksum_as_v2"),
             strict,
             sync_group: sync_group.map(|g| g.name),
             origin: self.origin(s.site),
         })
-    }
-
-    /// Gratuitous ARP timing: the instance's setting, else the global one. The global
-    /// lower-priority settings default to the global master ones; strict mode turns the
-    /// lower-priority burst off.
-    fn garp(&self, b: &Block, strict: bool) -> p::Garp {
-        let g = self.global;
-        let ms = |inst: &str, global: &str| b.millis(inst).or(g.millis(global)).unwrap_or(0);
-        let n = |inst: &str, global: &str| b.uint(inst).or(g.uint(global)).unwrap_or(1) as u32;
-        let global_lp_delay = g
-            .millis("vrrp_garp_lower_prio_delay")
-            .or(g.millis("vrrp_garp_master_delay"))
-            .unwrap_or(0);
-        let global_lp_repeat = g
-            .uint("vrrp_garp_lower_prio_repeat")
-            .or(g.uint("vrrp_garp_master_repeat"))
-            .unwrap_or(0) as u32;
-        let (lower_prio_delay_ms, lower_prio_repeat) = if strict {
-            (0, 0)
-        } else {
-            (
-                b.millis("garp_lower_prio_delay").unwrap_or(global_lp_delay),
-                b.uint("garp_lower_prio_repeat").map_or(global_lp_repeat, |v| v as u32),
-            )
-        };
-        p::Garp {
-            master_delay_ms: ms("garp_master_delay", "vrrp_garp_master_delay"),
-            master_repeat: n("garp_master_repeat", "vrrp_garp_master_repeat").max(1),
-            master_refresh_ms: ms("garp_master_refresh", "vrrp_garp_master_refresh"),
-            master_refresh_repeat: n("garp_master_refresh_repeat", "vrrp_garp_master_refresh_repeat").max(1),
-            lower_prio_delay_ms,
-            lower_prio_repeat,
-        }
     }
 
     fn vrrp_scripts(&self) -> Vec<p::VrrpScript> {
@@ -1371,6 +1240,19 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The plan's garp timing from the resolved one.
+fn garp(g: &crate::resolve::vrrp::Garp) -> p::Garp {
+    let ms = |us: u64| us.saturating_add(500) / 1000;
+    p::Garp {
+        master_delay_ms: ms(g.master_delay_us.value),
+        master_repeat: g.master_repeat.value,
+        master_refresh_ms: ms(g.master_refresh_us.value),
+        master_refresh_repeat: g.master_refresh_repeat.value,
+        lower_prio_delay_ms: ms(g.lower_prio_delay_us.value),
+        lower_prio_repeat: g.lower_prio_repeat.value,
+    }
+}
+
 /// Whether a checker type probes an address and port of its own (not a script, file or
 /// BFD session, and not ICMP).
 fn connects(kind: &str) -> bool {
@@ -1618,5 +1500,25 @@ mod tests {
         let v = &p.virtual_servers[0];
         assert_eq!(v.protocol.as_deref(), Some("UDP"));
         assert!(v.one_packet);
+    }
+
+    #[test]
+    fn instance_strict_mode_off_keeps_authentication_and_accept() {
+        let p = plan(
+            "global_defs {\n vrrp_strict\n}\nvrrp_instance A {\n strict_mode off\n interface eth0\n \
+             virtual_router_id 1\n authentication {\n auth_type PASS\n auth_pass secret\n }\n \
+             virtual_ipaddress {\n 192.0.2.1\n }\n}\n",
+        );
+        let i = &p.vrrp_instances[0];
+        assert!(!i.strict);
+        assert!(i.accept);
+        assert_eq!(i.authentication.as_ref().map(|a| a.password.as_str()), Some("secret"));
+    }
+
+    #[test]
+    fn version_2_before_an_ipv6_address_runs_vrrpv2() {
+        let p = plan("vrrp_instance A {\n version 2\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n fe80::1\n }\n}\n");
+        let i = &p.vrrp_instances[0];
+        assert_eq!((i.version, i.family), (2, p::Family::Ipv6));
     }
 }

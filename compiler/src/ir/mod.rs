@@ -12,28 +12,12 @@
 //! keepalived ignores it, and the rest is kept. The plan ([`crate::lower`]) is built from
 //! this IR.
 
-use crate::schema::{self, Body, Keyword, Ty, ValueKind};
+use crate::schema::{self, Body, Keyword, ValueKind};
 use crate::values::{address, route, rule};
 use std::net::IpAddr;
 use vigil_grammar::{Children, ExpansionKind, FileId, Parsed, Span, WordRef, Words};
 
-/// One typed argument value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Bool(bool),
-    Uint(u64),
-    Int(i64),
-    /// A duration (`Ty::Secs`) in microseconds.
-    Micros(u64),
-    /// An enum word, spelt as in the table.
-    Enum(&'static str),
-    Ip(IpAddr),
-    /// `ADDR[/LEN]`.
-    Prefix(IpAddr, Option<u8>),
-    Port(u16),
-    /// Any other word: names, interfaces, paths, commands, users, e-mail, hex.
-    Text(String),
-}
+pub use crate::schema::value::{value, Value};
 
 /// An argument: its value, the text it was read from and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -372,25 +356,6 @@ fn default_args(k: &Keyword, default: &str, span: Span) -> Vec<Arg> {
         }
     }
     out
-}
-
-/// Parses one word as `ty`; `None` when it is not a valid value of it.
-pub fn value(ty: &Ty, text: &str) -> Option<Value> {
-    crate::checks::structure::invalid_value::validate(ty, text).ok()?;
-    Some(match ty {
-        Ty::Bool => Value::Bool(matches!(text, "true" | "on" | "yes")),
-        Ty::Uint { .. } => Value::Uint(text.parse().ok()?),
-        Ty::Int { .. } => Value::Int(text.parse().ok()?),
-        Ty::Secs { .. } => Value::Micros(crate::checks::structure::invalid_value::parse_secs(text).ok()?),
-        Ty::Enum(v) | Ty::EnumNoCase(v) => Value::Enum(v.iter().find(|c| c.eq_ignore_ascii_case(text))?),
-        Ty::Ip | Ty::Ip4 | Ty::Ip6 | Ty::Mcast4 | Ty::Mcast6 => Value::Ip(text.parse().ok()?),
-        Ty::IpPrefix => {
-            let (a, l) = text.split_once('/').map_or((text, None), |(a, l)| (a, Some(l)));
-            Value::Prefix(a.parse().ok()?, l.and_then(|l| l.parse().ok()))
-        }
-        Ty::Port => Value::Port(text.parse().ok()?),
-        _ => Value::Text(text.to_string()),
-    })
 }
 
 fn lines(parsed: &Parsed, k: &Keyword, kind: ValueKind, nodes: Children<'_>) -> Vec<Line> {

@@ -8,6 +8,7 @@
 mod global;
 mod lvs;
 mod root;
+pub mod value;
 mod vrrp;
 
 pub use root::ROOT;

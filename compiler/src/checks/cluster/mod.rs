@@ -22,7 +22,7 @@ pub mod version_mismatch;
 pub mod vip_mismatch;
 pub mod vrid_mismatch;
 
-use super::vrrp::{global_version, instances, ip, Instance};
+use super::vrrp::{ip, Instance};
 use super::Check;
 use crate::diagnostic::Diagnostic;
 use std::net::IpAddr;
@@ -147,12 +147,11 @@ fn key<'t>(m: &Member<'_, 't>) -> Option<Key<'t>> {
 pub fn routers<'a, 't>(nodes: &'a [Node<'t>]) -> Vec<Router<'a, 't>> {
     let mut routers: Vec<Router<'a, 't>> = Vec::new();
     for node in nodes {
-        let global = global_version(node.parsed);
-        for inst in instances(node.parsed) {
+        for (inst, e) in crate::resolve::vrrp::resolve(node.parsed) {
             if inst.name.is_none() {
                 continue;
             }
-            let v = inst.version(global);
+            let v = e.version;
             let m = Member {
                 node,
                 version: v.version,

@@ -1,8 +1,8 @@
 //! KA0808 invalid-up-down-delay: an interface_up_down_delays line keepalived cannot use.
 
-use crate::checks::structure::invalid_value::parse_secs;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::schema::value::parse_secs;
 use vigil_grammar::{Parsed, Severity};
 
 pub static CHECK: Check = Check {

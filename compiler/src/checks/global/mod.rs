@@ -11,9 +11,9 @@ pub mod namespace_given_twice;
 pub mod setting_given_twice;
 pub mod startup_delay_very_large;
 
-use crate::checks::structure::invalid_value::parse_secs;
 use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
+use crate::schema::value::parse_secs;
 use crate::schema::{self, Body, Keyword};
 use vigil_grammar::{NodeRef, Parsed};
 

@@ -26,7 +26,7 @@ pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, extra: Words<'_>) {
     d = if !schema::paths_of(extra.first().map_or("", |w| w.text())).is_empty() {
         d.help(format!("one statement a line: put `{text}` on a line of its own"))
     } else {
-        d.help(format!("`{}` takes {}", k.name, super::invalid_value::usage(k)))
+        d.help(format!("`{}` takes {}", k.name, crate::schema::value::usage(k)))
     };
     ctx.out.push(d);
 }

@@ -25,10 +25,8 @@ pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>, given: 
         format!("`{}` needs {need} values, {given} given", k.name)
     };
     ctx.out
-        .push(Diagnostic::new(&CHECK, span, msg).help(format!("write `{}`", invalid_value::usage(k))));
+        .push(Diagnostic::new(&CHECK, span, msg).help(format!("write `{}`", crate::schema::value::usage(k))));
 }
-
-use super::invalid_value;
 
 #[cfg(test)]
 mod tests {

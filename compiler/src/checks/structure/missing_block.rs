@@ -25,7 +25,7 @@ pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>) {
         )
         .help(format!(
             "write `{} {{`, its contents, then `}}`",
-            super::invalid_value::usage(k)
+            crate::schema::value::usage(k)
         )),
     );
 }

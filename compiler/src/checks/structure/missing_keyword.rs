@@ -39,7 +39,7 @@ pub fn check(
                 "keepalived cannot use a {} without `{}`; add `{}`",
                 k.name,
                 m.name,
-                super::invalid_value::usage(m)
+                crate::schema::value::usage(m)
             )),
         );
     }

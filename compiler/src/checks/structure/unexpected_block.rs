@@ -23,7 +23,7 @@ pub fn report(ctx: &mut Ctx<'_>, k: &'static Keyword, node: NodeRef<'_>, block: 
                 node.words().first().map(|w| w.span()).unwrap_or(node.span()),
                 "this keyword",
             )
-            .help(format!("write `{}` on one line", super::invalid_value::usage(k))),
+            .help(format!("write `{}` on one line", crate::schema::value::usage(k))),
     );
 }
 

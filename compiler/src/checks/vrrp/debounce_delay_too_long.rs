@@ -2,11 +2,10 @@
 //! because it is not shorter than `(down_timer_adverts - 1) * advert_int` of a vrrp_instance on
 //! that interface, or any delay on an interface with an instance whose `down_timer_adverts` is 1.
 
-use super::{Instance, Version};
-use crate::checks::global::global_lines;
-use crate::checks::structure::invalid_value::parse_secs;
+use super::{Effective, Instance};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::schema::value::parse_secs;
 use vigil_grammar::{Parsed, Severity, WordRef};
 
 pub static CHECK: Check = Check {
@@ -22,28 +21,6 @@ pub static CHECK: Check = Check {
 /// The longest delay keepalived takes, in microseconds.
 const MAX_US: u64 = 255 * 1_000_000;
 
-/// The advert interval keepalived runs, in microseconds: whole seconds (1-255) for VRRPv2,
-/// centiseconds (0.01-40.95 s) for VRRPv3. `None` when the written value does not read.
-fn advert_us(inst: &Instance<'_>, v: &Version<'_>) -> Option<u64> {
-    let us = match inst.arg("advert_int") {
-        Some(w) => parse_secs(w.text()).ok()?,
-        None => 1_000_000,
-    };
-    Some(if v.version == 2 {
-        (us.saturating_add(500_000) / 1_000_000).clamp(1, 255) * 1_000_000
-    } else {
-        (us.saturating_add(5_000) / 10_000).clamp(1, 4095) * 10_000
-    })
-}
-
-/// The last `down_timer_adverts` value keepalived accepts (1-100) among `words`.
-fn last_adverts<'t>(words: impl Iterator<Item = WordRef<'t>>) -> Option<u64> {
-    words
-        .filter_map(|w| w.text().parse::<u64>().ok())
-        .filter(|n| (1..=100).contains(n))
-        .last()
-}
-
 /// One delay as written and as keepalived leaves it.
 struct Delay<'t> {
     word: WordRef<'t>,
@@ -53,19 +30,7 @@ struct Delay<'t> {
     reset_by: Option<(usize, u64)>,
 }
 
-pub fn check(
-    parsed: &Parsed,
-    insts: &[Instance<'_>],
-    global_version: Option<u8>,
-    global_strict: bool,
-    out: &mut Vec<Diagnostic>,
-) {
-    let global_adverts = last_adverts(
-        global_lines(parsed)
-            .into_iter()
-            .filter(|n| n.keyword() == Some("vrrp_down_timer_adverts"))
-            .filter_map(|n| n.args().first()),
-    );
+pub fn check(parsed: &Parsed, insts: &[Instance<'_>], effective: &[Effective<'_>], out: &mut Vec<Diagnostic>) {
     // The last line of each interface keepalived takes: a later line replaces an earlier one,
     // a line with a delay it cannot read is skipped.
     let mut lines: Vec<(&str, Vec<Delay<'_>>)> = Vec::new();
@@ -101,16 +66,8 @@ pub fn check(
             if inst.arg("interface").map(|w| w.text()) != Some(*iface) {
                 continue;
             }
-            let Some(adv) = advert_us(inst, &inst.version(global_version)) else {
-                continue;
-            };
-            let adverts = if inst.strict(global_strict) {
-                3
-            } else {
-                last_adverts(inst.all("down_timer_adverts").filter_map(|n| n.args().first()))
-                    .or(global_adverts)
-                    .unwrap_or(3)
-            };
+            let adv = effective[idx].advert_int_us.value;
+            let adverts = effective[idx].down_timer_adverts.value as u64;
             if adverts == 1 {
                 if delays.iter().any(|d| d.us > 0) {
                     for d in delays.iter_mut() {

@@ -50,6 +50,14 @@ mod tests {
     fn address() {
         assert_eq!(count(&instance("    use_ipvlan\n")), 1);
         assert_eq!(count(&instance("    use_ipvlan ipv1 192.0.2.10/24\n")), 0);
-        assert_eq!(count(&instance("    use_ipvlan ipv1 2001:db8::10/64\n")), 1);
+        // An ipvlan address fixes the family when it comes first (keepalived reads it before the
+        // IPv4 address, which it then drops): the mixed family is reported, not this.
+        let first = instance("    use_ipvlan ipv1 2001:db8::10/64\n");
+        assert_eq!(count(&first), 0);
+        assert!(lint(&first).iter().any(|d| d.code() == "KA0407"));
+        let after = first
+            .replace("    use_ipvlan ipv1 2001:db8::10/64\n", "")
+            .replace("}\n}\n", "}\n    use_ipvlan ipv1 2001:db8::10/64\n}\n");
+        assert_eq!(count(&after), 1);
     }
 }
