@@ -432,31 +432,22 @@ impl<'a> Cx<'a> {
     fn track_lines(&self, s: &Setting, kind: &'static str) -> Vec<(String, i32, bool, Span)> {
         let mut out: Vec<(String, i32, bool, Span)> = Vec::new();
         for l in s.lines() {
-            let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
-            let Some(name) = words.first() else {
+            let Item::Track(t) = &l.item else {
                 continue;
             };
-            if out.iter().any(|(n, ..)| n == name) {
+            if out.iter().any(|(n, ..)| *n == t.name) {
                 continue; // keepalived drops duplicates
             }
-            let (mut w, mut rev) = self
-                .weights
-                .get(&(kind, name.to_string()))
-                .copied()
-                .unwrap_or((0, false));
-            if let Some(i) = words.iter().position(|w| *w == "weight") {
-                // A weight written on the line keeps the tracker's own `reverse` unless the line
-                // says `noreverse`.
-                if let Some(v) = words.get(i + 1).and_then(|v| v.parse::<i32>().ok()) {
-                    w = v;
-                }
-                match words.get(i + 2) {
-                    Some(&"reverse") => rev = true,
-                    Some(&"noreverse") => rev = false,
-                    _ => {}
-                }
+            let (mut w, mut rev) = self.weights.get(&(kind, t.name.clone())).copied().unwrap_or((0, false));
+            // A weight written on the line keeps the tracker's own `reverse` unless the line
+            // says `noreverse`.
+            if let Some(v) = t.weight {
+                w = v;
             }
-            out.push((name.to_string(), w, rev, l.site));
+            if let Some(r) = t.reverse {
+                rev = r;
+            }
+            out.push((t.name.clone(), w, rev, l.site));
         }
         out
     }
@@ -597,19 +588,14 @@ impl<'a> Cx<'a> {
         let peers: Vec<p::Peer> = b
             .all("unicast_peer")
             .flat_map(|s| s.lines())
-            .filter_map(|l| {
-                let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
-                let address = values::parse_ip(words.first()?)?;
-                let opt = |k: &str| {
-                    let i = words.iter().position(|w| *w == k)?;
-                    words.get(i + 1)?.parse::<u8>().ok()
-                };
-                Some(p::Peer {
-                    address,
-                    min_ttl: opt("min_ttl"),
-                    max_ttl: opt("max_ttl"),
+            .filter_map(|l| match &l.item {
+                Item::Peer(peer) => Some(p::Peer {
+                    address: peer.address,
+                    min_ttl: peer.min_ttl,
+                    max_ttl: peer.max_ttl,
                     origin: self.origin(l.site),
-                })
+                }),
+                _ => None,
             })
             .collect();
         let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
@@ -859,44 +845,23 @@ impl<'a> Cx<'a> {
                 .lines()
                 .iter()
                 .filter_map(|l| {
-                    let words: Vec<&str> = l.words.iter().map(|(t, _)| t.as_str()).collect();
                     let origin = self.origin(l.span);
-                    if words.first() == Some(&"fwmark") {
-                        return Some(p::VsgEntry {
+                    Some(match l.item {
+                        Item::Vsg(values::vsg::Entry::Fwmark { mark, .. }) => p::VsgEntry {
                             address: None,
                             address_end: None,
                             port: None,
-                            fwmark: Some(words.get(1)?.parse().ok()?),
+                            fwmark: Some(u32::try_from(mark).ok()?),
                             origin,
-                        });
-                    }
-                    let first = words.first()?;
-                    let (start, end) = match first.split_once('-') {
-                        Some((a, e)) => {
-                            let a: IpAddr = values::parse_ip(a)?;
-                            let end = match a {
-                                IpAddr::V4(v4) => {
-                                    let last: u8 = e.parse().ok()?;
-                                    let o = v4.octets();
-                                    Some(IpAddr::V4([o[0], o[1], o[2], last].into()))
-                                }
-                                IpAddr::V6(v6) => {
-                                    let last = u16::from_str_radix(e, 16).ok()?;
-                                    let mut s = v6.segments();
-                                    s[7] = last;
-                                    Some(IpAddr::V6(s.into()))
-                                }
-                            };
-                            (a, end)
-                        }
-                        None => (values::parse_ip(first.split('/').next()?)?, None),
-                    };
-                    Some(p::VsgEntry {
-                        address: Some(start),
-                        address_end: end,
-                        port: words.get(1).and_then(|p| p.parse().ok()),
-                        fwmark: None,
-                        origin,
+                        },
+                        Item::Vsg(values::vsg::Entry::Addrs { first, last, port }) => p::VsgEntry {
+                            address: Some(first),
+                            address_end: (last != first).then_some(last),
+                            port: l.words.get(1).map(|_| port),
+                            fwmark: None,
+                            origin,
+                        },
+                        _ => return None,
                     })
                 })
                 .collect();

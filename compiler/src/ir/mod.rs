@@ -13,7 +13,7 @@
 //! this IR.
 
 use crate::schema::{self, Body, Keyword, ValueKind};
-use crate::values::{address, route, rule};
+use crate::values::{address, peer, route, rule, track, vsg};
 use std::net::IpAddr;
 use vigil_grammar::{Children, ExpansionKind, FileId, Parsed, Span, WordRef, Words};
 
@@ -33,6 +33,12 @@ pub enum Item {
     Address(Box<address::Address>),
     Route(Box<route::Route>),
     Rule(Box<rule::Rule>),
+    /// A `unicast_peer` line.
+    Peer(peer::Peer),
+    /// A tracking line (`track_script`, `track_interface`, ...).
+    Track(track::Track),
+    /// A `virtual_server_group` entry.
+    Vsg(vsg::Entry),
     /// Any other kind of line, as words (names, track lines, peers, VSG entries...).
     Words,
 }
@@ -388,6 +394,18 @@ fn lines(parsed: &Parsed, k: &Keyword, kind: ValueKind, nodes: Children<'_>) -> 
             ValueKind::Rule => match rule::parse(words, is_static) {
                 Ok(p) => Item::Rule(Box::new(p.value)),
                 Err(_) => continue,
+            },
+            ValueKind::UnicastPeer => match peer::peer(words) {
+                Some(p) => Item::Peer(p),
+                None => continue,
+            },
+            ValueKind::TrackInterface | ValueKind::TrackRef(_) => match track::track(words, kind) {
+                Some(t) => Item::Track(t),
+                None => continue,
+            },
+            ValueKind::VsgEntry => match vsg::entry(words) {
+                Some(e) => Item::Vsg(e),
+                None => continue,
             },
             _ => Item::Words,
         };

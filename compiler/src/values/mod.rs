@@ -10,8 +10,11 @@
 //! checked against the host: only their shape is.
 
 pub mod address;
+pub mod peer;
 pub mod route;
 pub mod rule;
+pub mod track;
+pub mod vsg;
 
 use std::net::IpAddr;
 use vigil_grammar::{Severity, Span, WordRef, Words};

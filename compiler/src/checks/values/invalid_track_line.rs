@@ -2,9 +2,7 @@
 //! track_process, track_bfd) whose options keepalived rejects.
 
 use crate::checks::Check;
-use crate::schema::{NameKind, ValueKind};
-use crate::values::{read_int, Problem, ProblemKind};
-use vigil_grammar::{Severity, Words};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0210",
@@ -16,65 +14,7 @@ pub static CHECK: Check = Check {
     fix: "Write `weight W` right after the name, with W from -253 to 253 for scripts, interfaces and BFD (-254 to 254 for track_file and track_process), optionally followed by `reverse`.",
 };
 
-/// The weight range of a kind of tracking line, and whether ±(max + 1) is clamped with a
-/// warning instead of rejected.
-fn range(kind: ValueKind) -> Option<(i64, bool)> {
-    match kind {
-        ValueKind::TrackInterface | ValueKind::TrackRef(NameKind::VrrpScript) => Some((253, true)),
-        ValueKind::TrackRef(NameKind::TrackFile | NameKind::TrackProcess) => Some((254, false)),
-        ValueKind::TrackRef(NameKind::BfdInstance) => Some((253, false)),
-        _ => None,
-    }
-}
-
-/// The problems of one tracking line; `None` when `kind` is not a tracking block.
-pub fn problems(words: Words<'_>, kind: ValueKind) -> Option<Vec<Problem>> {
-    let (max, clamped) = range(kind)?;
-    let mut out = Vec::new();
-    let Some(opt) = words.get(1) else {
-        return Some(out);
-    };
-    if opt.text() != "weight" {
-        out.push(
-            Problem::invalid(
-                opt.span(),
-                format!("`{}` is not an option of a tracking line", opt.text()),
-            )
-            .help("write `NAME weight W [reverse]`"),
-        );
-        return Some(out);
-    }
-    let Some(w) = words.get(2) else {
-        out.push(Problem::invalid(opt.span(), "`weight` without a value"));
-        return Some(out);
-    };
-    let limit = if clamped { max + 1 } else { max };
-    match read_int(w.text(), -limit, limit) {
-        Err(_) => {
-            out.push(Problem::invalid(
-                w.span(),
-                format!("weight `{}` is not a whole number from -{max} to {max}", w.text()),
-            ));
-            return Some(out);
-        }
-        Ok(v) if v.abs() > max => out.push(
-            Problem::warning(ProblemKind::Invalid, w.span(), format!("weight {v} is out of range"))
-                .help(format!("keepalived uses {}{max} instead", if v < 0 { "-" } else { "" })),
-        ),
-        Ok(_) => {}
-    }
-    if let Some(r) = words.get(3) {
-        // track_interface takes no `noreverse`.
-        let noreverse = kind != ValueKind::TrackInterface && r.text() == "noreverse";
-        if r.text() != "reverse" && !noreverse {
-            out.push(Problem::invalid(
-                r.span(),
-                format!("`{}` is not an option after the weight (`reverse`)", r.text()),
-            ));
-        }
-    }
-    Some(out)
-}
+pub use crate::values::track::problems;
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,7 @@
 //! keepalived rejects.
 
 use crate::checks::Check;
-use crate::values::{parse_ip, read_int, Problem};
-use vigil_grammar::{Severity, Words};
+use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
     code: "KA0209",
@@ -15,62 +14,7 @@ pub static CHECK: Check = Check {
     fix: "Write `ADDR [min_ttl N] [max_ttl N]` with N from 0 to 255 and min_ttl no greater than max_ttl.",
 };
 
-/// The problems of one peer line.
-pub fn problems(words: Words<'_>) -> Vec<Problem> {
-    let mut out = Vec::new();
-    let Some(first) = words.first() else {
-        return out;
-    };
-    // keepalived ignores a `/LEN` after the address.
-    let text = first.text();
-    let addr = text.split_once('/').map_or(text, |(a, _)| a);
-    if parse_ip(addr).is_none() {
-        out.push(Problem::invalid(first.span(), format!("`{text}` is not an IP address")));
-        return out;
-    }
-    let (mut min, mut max) = (None, None);
-    let mut i = 1;
-    while let Some(opt) = words.get(i) {
-        let Some(v) = words.get(i + 1) else {
-            out.push(Problem::invalid(
-                opt.span(),
-                format!("`{}` is missing a value", opt.text()),
-            ));
-            break;
-        };
-        let n = match read_int(v.text(), 0, 255) {
-            Ok(n) => n,
-            Err(e) => {
-                out.push(Problem::invalid(v.span(), format!("bad TTL: {e}")));
-                break;
-            }
-        };
-        match opt.text() {
-            "min_ttl" => min = Some(n),
-            "max_ttl" => max = Some(n),
-            o => {
-                out.push(Problem::invalid(
-                    opt.span(),
-                    format!("`{o}` is not an option of unicast_peer (`min_ttl`, `max_ttl`)"),
-                ));
-                break;
-            }
-        }
-        i += 2;
-    }
-    if let (Some(lo), Some(hi)) = (min, max) {
-        if lo > hi {
-            out.push(
-                Problem::invalid(
-                    first.span(),
-                    format!("min_ttl {lo} is greater than max_ttl {hi}: every advert is discarded"),
-                )
-                .help("keepalived accepts adverts only with a TTL from min_ttl to max_ttl"),
-            );
-        }
-    }
-    out
-}
+pub use crate::values::peer::problems;
 
 #[cfg(test)]
 mod tests {
