@@ -32,6 +32,21 @@ pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
     }
     plan.sync_groups = cx.sync_groups();
     plan.vrrp_instances = cx.instances(&plan.sync_groups);
+    // A sync group's trackers lose their weights when a member is the address owner.
+    for g in &mut plan.sync_groups {
+        let owner = plan
+            .vrrp_instances
+            .iter()
+            .any(|i| i.priority == 255 && g.members.contains(&i.name));
+        let t = &mut g.track;
+        for w in t.interfaces.iter_mut().map(|t| &mut t.weight).chain(
+            [&mut t.scripts, &mut t.files, &mut t.processes, &mut t.bfds]
+                .into_iter()
+                .flat_map(|l| l.iter_mut().map(|t| &mut t.weight)),
+        ) {
+            *w = crate::resolve::track::in_group(*w, owner);
+        }
+    }
     let tracked = |kind: fn(&p::Tracking) -> &Vec<p::TrackRef>, name: &str| {
         plan.vrrp_instances
             .iter()
@@ -643,30 +658,31 @@ impl<'a> Cx<'a> {
         // keepalived ignores tracking its own interface.
         track.interfaces.retain(|t| Some(&t.interface) != interface.as_ref());
         // Weights are ignored for the address owner and in a sync group without
-        // sync_group_tracking_weight: a weighted interface is tracked with weight 0 in a sync
-        // group and not at all by the owner; a track_file of weight 1 (its default) is tracked
-        // with weight 0; other weighted trackers are dropped.
-        let owner = priority == 255;
-        if owner || sync_group.as_ref().is_some_and(|g| !g.tracking_weight) {
-            if owner {
-                track.interfaces.retain(|t| t.weight == 0);
-            }
-            for t in &mut track.interfaces {
-                t.weight = 0;
-            }
-            for t in &mut track.files {
-                if t.weight == 1 && !t.reverse {
-                    t.weight = 0;
+        // sync_group_tracking_weight (resolve::track has the rule).
+        use crate::resolve::track::{in_instance, instance_override, Adjusted, Kind};
+        let why = instance_override(priority == 255, sync_group.as_ref().is_some_and(|g| !g.tracking_weight));
+        track
+            .interfaces
+            .retain_mut(|t| match in_instance(Kind::Interface, t.weight, why) {
+                Adjusted::Weight(w) => {
+                    t.weight = w;
+                    true
                 }
-            }
-            for list in [
-                &mut track.scripts,
-                &mut track.files,
-                &mut track.processes,
-                &mut track.bfds,
-            ] {
-                list.retain(|t| t.weight == 0);
-            }
+                Adjusted::Dropped => false,
+            });
+        for (kind, list) in [
+            (Kind::Script, &mut track.scripts),
+            (Kind::File, &mut track.files),
+            (Kind::Process, &mut track.processes),
+            (Kind::Bfd, &mut track.bfds),
+        ] {
+            list.retain_mut(|t| match in_instance(kind, t.weight, why) {
+                Adjusted::Weight(w) => {
+                    t.weight = w;
+                    true
+                }
+                Adjusted::Dropped => false,
+            });
         }
         let unicast_ttl = b.uint("unicast_ttl").unwrap_or(255) as u8;
         Some(p::VrrpInstance {

@@ -17,6 +17,7 @@
 //! pinned against `keepalived -d` by `compiler/tests/plan_oracle.rs`.
 
 pub mod global;
+pub mod track;
 pub mod vrrp;
 
 use vigil_grammar::Span;

@@ -6,6 +6,7 @@ use super::{Group, Tracker};
 use crate::checks::vrrp::Instance;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::resolve::track::{in_group, in_instance, instance_override, Adjusted, Kind};
 use crate::schema::{self, Body, NameKind, ValueKind};
 use vigil_grammar::{NodeRef, Severity, Span, WordRef};
 
@@ -21,9 +22,20 @@ pub static CHECK: Check = Check {
 
 /// One tracker line with the weight keepalived would give it.
 struct Line<'t> {
+    kind: Kind,
     name: WordRef<'t>,
     weight: i64,
     at: Span,
+}
+
+fn kind_of(refkind: Option<NameKind>) -> Kind {
+    match refkind {
+        None => Kind::Interface,
+        Some(NameKind::VrrpScript) => Kind::Script,
+        Some(NameKind::TrackFile) => Kind::File,
+        Some(NameKind::TrackProcess) => Kind::Process,
+        Some(_) => Kind::Bfd,
+    }
 }
 
 /// The weighted tracker lines of the blocks `lines`, looked up in `table`.
@@ -32,7 +44,6 @@ fn weighted<'t>(
     table: &'static [schema::Keyword],
     trackers: &[Tracker<'t>],
     own_iface: Option<&str>,
-    skip: Option<NameKind>,
 ) -> Vec<Line<'t>> {
     let mut out: Vec<Line<'t>> = Vec::new();
     for n in lines {
@@ -41,7 +52,7 @@ fn weighted<'t>(
         };
         let refkind = match kind {
             ValueKind::TrackInterface => None,
-            ValueKind::TrackRef(k) if Some(k) != skip => Some(k),
+            ValueKind::TrackRef(k) => Some(k),
             _ => continue,
         };
         let mut seen: Vec<&str> = Vec::new();
@@ -81,7 +92,12 @@ fn weighted<'t>(
                 }
             };
             if weight != 0 {
-                out.push(Line { name, weight, at });
+                out.push(Line {
+                    kind: kind_of(refkind),
+                    name,
+                    weight,
+                    at,
+                });
             }
         }
     }
@@ -113,14 +129,11 @@ pub fn check(insts: &[Instance<'_>], groups: &[Group<'_>], trackers: &[Tracker<'
         });
         let owner = inst.priority() == 255;
         let own_iface = inst.arg("interface").map(|w| w.text());
-        // keepalived 2.2.7 says nothing about weighted process trackers here.
-        let lines = weighted(
-            inst.own.iter().copied(),
-            itable,
-            trackers,
-            own_iface,
-            Some(NameKind::TrackProcess),
-        );
+        let why = instance_override(owner, member.is_some_and(|(g, _)| !g.tracking_weight()));
+        // What keepalived keeps unchanged (a weighted process, say) is not reported.
+        let lines = weighted(inst.own.iter().copied(), itable, trackers, own_iface)
+            .into_iter()
+            .filter(|l| in_instance(l.kind, l.weight as i32, why) != Adjusted::Weight(l.weight as i32));
         for l in lines {
             let d = match member {
                 Some((g, m)) if !g.tracking_weight() => Diagnostic::new(
@@ -168,7 +181,10 @@ pub fn check(insts: &[Instance<'_>], groups: &[Group<'_>], trackers: &[Tracker<'
             continue;
         };
         let lines = g.node.block().into_iter().flat_map(|b| b.nodes());
-        for l in weighted(lines, gtable, trackers, None, None) {
+        for l in weighted(lines, gtable, trackers, None)
+            .into_iter()
+            .filter(|l| in_group(l.weight as i32, true) != l.weight as i32)
+        {
             out.push(
                 Diagnostic::new(
                     &CHECK,
