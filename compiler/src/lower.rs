@@ -88,6 +88,12 @@ struct Cx<'a> {
     global: &'a Block,
     /// Default weights of the trackers, by kind and name.
     weights: HashMap<(&'static str, String), (i32, bool)>,
+    /// Every vrrp_instance's view and effective settings (`crate::resolve`).
+    vrrp: Vec<(crate::resolve::vrrp::Instance<'a>, crate::resolve::vrrp::Effective<'a>)>,
+    /// The sync groups as keepalived resolves them.
+    groups: Vec<crate::resolve::sync::Group<'a>>,
+    /// Whether each instance of `vrrp` starts as MASTER once the sync groups are applied.
+    masters: Vec<bool>,
 }
 
 fn name_of(s: &Setting) -> Option<String> {
@@ -203,11 +209,22 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let vrrp = crate::resolve::vrrp::resolve(parsed);
+        let insts: Vec<_> = crate::resolve::vrrp::instances(parsed);
+        let (groups, _) = crate::resolve::sync::groups(parsed, &insts);
+        let effective: Vec<_> = vrrp.iter().map(|(_, e)| e).collect();
+        let masters = {
+            let views: Vec<_> = vrrp.iter().map(|(i, _)| i).collect();
+            crate::resolve::sync::initial_masters_of(&views, &effective, &groups)
+        };
         Cx {
             parsed,
             ir,
             global,
             weights,
+            vrrp,
+            groups,
+            masters,
         }
     }
 
@@ -514,7 +531,6 @@ impl<'a> Cx<'a> {
 
     fn sync_groups(&self) -> Vec<p::SyncGroup> {
         let mut out: Vec<p::SyncGroup> = Vec::new();
-        let instances: Vec<String> = self.ir.root.all("vrrp_instance").filter_map(name_of).collect();
         for (s, b) in self.ir.root.blocks("vrrp_sync_group") {
             let Some(name) = name_of(s) else {
                 continue;
@@ -522,15 +538,14 @@ impl<'a> Cx<'a> {
             if out.iter().any(|g| g.name == name) {
                 continue;
             }
-            let mut members = Vec::new();
-            for l in b.all("group").flat_map(|g| g.lines()) {
-                for (m, _) in &l.words {
-                    let taken = out.iter().any(|g| g.members.contains(m));
-                    if instances.contains(m) && !taken && !members.contains(m) {
-                        members.push(m.clone());
-                    }
-                }
-            }
+            let Some(g) = self
+                .groups
+                .iter()
+                .find(|g| g.node.words().first().map(|w| w.span()) == Some(s.name_span))
+            else {
+                continue;
+            };
+            let members: Vec<String> = g.members.iter().map(|m| m.text().to_string()).collect();
             if members.is_empty() {
                 continue; // keepalived removes a group without members
             }
@@ -539,7 +554,7 @@ impl<'a> Cx<'a> {
                 members,
                 track: self.tracking(b),
                 notify: self.notify(b),
-                tracking_weight: b.flag("sync_group_tracking_weight") || b.flag("global_tracking"),
+                tracking_weight: g.tracking_weight(),
                 origin: self.origin(s.site),
             });
         }
@@ -548,7 +563,6 @@ impl<'a> Cx<'a> {
 
     fn instances(&self, groups: &[p::SyncGroup]) -> Vec<p::VrrpInstance> {
         let mut out: Vec<p::VrrpInstance> = Vec::new();
-        let resolved = crate::resolve::vrrp::resolve(self.parsed);
         for (s, b) in self.ir.root.blocks("vrrp_instance") {
             let Some(name) = name_of(s) else {
                 continue;
@@ -556,26 +570,21 @@ impl<'a> Cx<'a> {
             if out.iter().any(|i| i.name == name) {
                 continue;
             }
-            let Some((_, eff)) = resolved
+            let Some(at) = self
+                .vrrp
                 .iter()
-                .find(|(i, _)| i.node.words().first().map(|w| w.span()) == Some(s.name_span))
+                .position(|(i, _)| i.node.words().first().map(|w| w.span()) == Some(s.name_span))
             else {
                 continue;
             };
-            if let Some(i) = self.instance(name, s, b, eff, groups) {
+            if let Some(mut i) = self.instance(name, s, b, &self.vrrp[at].1, groups) {
+                // The sync groups decide the initial state last (resolve::sync).
+                i.initial_state = if self.masters[at] {
+                    p::State::Master
+                } else {
+                    p::State::Backup
+                };
                 out.push(i);
-            }
-        }
-        // A sync group starts as MASTER only when every member is an address owner starting
-        // as MASTER; otherwise all its members start as BACKUP (after the per-instance
-        // adjustments, so a member's nopreempt is still cleared by its `state MASTER`).
-        for g in groups {
-            let members = || out.iter().filter(|i| g.members.contains(&i.name));
-            let all_owners = members().all(|i| i.priority == 255 && i.initial_state == p::State::Master);
-            if !all_owners {
-                for i in out.iter_mut().filter(|i| g.members.contains(&i.name)) {
-                    i.initial_state = p::State::Backup;
-                }
             }
         }
         out
