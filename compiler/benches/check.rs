@@ -3,6 +3,11 @@
 //! wants at most a fifth of keepalived's time and less peak memory; this prints both ratios,
 //! for the check alone and for `compile` (check, typed IR, lowering, plan JSON).
 //!
+//! Then `compile` as users run it, the whole `keepalived-check` process against the whole
+//! `keepalived-check compile -o` process, on the same config and on a generated ~50 MB one: the
+//! plan issue wants compile within 3x of check's time and peak memory, and a plan that does not
+//! grow faster than the config (the ratio of plan bytes to config bytes is printed for both).
+//!
 //! `cargo bench -p vigil-compiler --bench check`. keepalived is measured only as root (it
 //! needs a network namespace with the config's interfaces); otherwise that part says SKIP.
 
@@ -87,6 +92,68 @@ fn child_peak(path: &Path, what: &str) -> Option<u64> {
     }
 }
 
+/// One whole `keepalived-check ARGS` process under time(1): elapsed seconds and peak KiB.
+fn process(args: &[&std::ffi::OsStr], time_out: &Path) -> Option<(f64, u64)> {
+    let status = Command::new(TIME)
+        .arg("-f")
+        .arg("%e %M")
+        .arg("-o")
+        .arg(time_out)
+        .arg(env!("CARGO_BIN_EXE_keepalived-check"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .ok()?;
+    if !status.success() {
+        return None;
+    }
+    let measured = std::fs::read_to_string(time_out).ok()?;
+    let mut f = measured.split_whitespace();
+    Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+}
+
+/// `check` and `compile` as whole processes on `path`, with the ratios the plan issue sets.
+fn whole_process(label: &str, path: &Path, runs: usize) {
+    if !Path::new(TIME).exists() {
+        println!("whole process ({label}): SKIP: {TIME} is missing (apt-get install time)");
+        return;
+    }
+    let plan = path.with_extension("plan.json");
+    let time_out = path.with_extension("time");
+    let measure = |args: &[&std::ffi::OsStr]| -> Option<(f64, u64)> {
+        let mut secs = Vec::new();
+        let mut peak = 0;
+        for _ in 0..runs {
+            let (s, p) = process(args, &time_out)?;
+            secs.push(s);
+            peak = peak.max(p);
+        }
+        Some((median_secs(secs), peak))
+    };
+    let check = measure(&[path.as_os_str()]);
+    let compile = measure(&["compile".as_ref(), path.as_os_str(), "-o".as_ref(), plan.as_os_str()]);
+    let (Some((cs, cp)), Some((ps, pp))) = (check, compile) else {
+        println!("whole process ({label}): keepalived-check failed");
+        return;
+    };
+    let config_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    let plan_bytes = std::fs::metadata(&plan).map_or(0, |m| m.len());
+    let _ = std::fs::remove_file(&plan);
+    println!("== whole process, {label} ({config_bytes} bytes), median of {runs}");
+    println!("check:          {:.0} ms, {cp} KiB peak", cs * 1e3);
+    println!("compile -o:     {:.0} ms, {pp} KiB peak", ps * 1e3);
+    let (t, m) = (ps / cs, pp as f64 / cp as f64);
+    println!(
+        "compile/check:  time {t:.2}x, memory {m:.2}x; goal at most 3x: {}",
+        if t <= 3.0 && m <= 3.0 { "met" } else { "NOT MET" }
+    );
+    println!(
+        "plan size:      {plan_bytes} bytes, {:.2}x the config",
+        plan_bytes as f64 / config_bytes.max(1) as f64
+    );
+}
+
 fn main() {
     if let Some(path) = std::env::var_os(CHILD_ENV) {
         // The child: one run, and its memory as `base peak` (KiB).
@@ -124,6 +191,13 @@ fn main() {
     );
     let peak = child_peak(&path, "check");
     let compile_peak = child_peak(&path, "compile");
+
+    whole_process("the generated config", &path, RUNS);
+    // About 50 MB, 2.7 million lines: the size at which compile once took 10x check's time.
+    let big = dir.0.join("big.conf");
+    std::fs::write(&big, gen::generate(VRRP * 13, VS * 13, RS_PER_VS)).expect("write the 50 MB config");
+    whole_process("a generated 50 MB config", &big, 3);
+    let _ = std::fs::remove_file(&big);
 
     match keepalived(&path, &gen::interfaces(VRRP), KEEPALIVED_RUNS) {
         Err(why) => println!("keepalived -t:  SKIP: {why}"),

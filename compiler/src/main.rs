@@ -346,14 +346,21 @@ fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings:
         file: file.display().to_string(),
         config_id,
     };
-    let json = vigil_plan::to_json(&vigil_compiler::compile(&checked, source));
+    let plan = vigil_compiler::compile(&checked, source);
+    drop(checked);
     if output.as_os_str() == "-" {
-        let _ = std::io::stdout().write_all(json.as_bytes());
+        let _ = vigil_plan::write_json(&plan, std::io::BufWriter::new(std::io::stdout().lock()));
         return ExitCode::SUCCESS;
     }
     // Write next to the target and rename, so a reader never sees half a plan.
     let tmp = output.with_extension("json.tmp");
-    let written = std::fs::write(&tmp, &json).and_then(|_| std::fs::rename(&tmp, output));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            vigil_plan::write_json(&plan, &mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
+        })
+        .and_then(|_| std::fs::rename(&tmp, output));
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -746,9 +746,15 @@ pub struct VirtualServer {
 /// The plan as JSON: pretty, in declaration order, ending in a newline. The same plan always
 /// gives the same bytes.
 pub fn to_json(plan: &Plan) -> String {
-    let mut s = serde_json::to_string_pretty(plan).expect("a plan always serialises");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write_json(plan, &mut out).expect("a plan always serialises");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`to_json`], written to `w` as it is produced (no copy of the whole text in memory).
+pub fn write_json(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut w, plan)?;
+    w.write_all(b"\n")
 }
 
 /// Why a plan could not be loaded.

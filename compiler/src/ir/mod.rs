@@ -46,6 +46,8 @@ pub enum Item {
 /// One line of a value block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
+    /// The words of an untyped line ([`Item::Words`]) or a group entry; empty for the typed
+    /// lines, whose item holds what keepalived reads.
     pub words: Vec<(String, Span)>,
     pub span: Span,
     /// Where the line is written in the file that holds it: for a line whose first word came
@@ -102,21 +104,75 @@ impl Setting {
     }
 }
 
-/// A block: its settings in file order, defaults appended.
+/// A block: its settings in file order. The table's defaults are not stored in every block:
+/// [`Block::get`] falls back on them (one shared [`Setting`] per keyword, with no span of its
+/// own), so a 200,000-line configuration does not carry hundreds of thousands of copies.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Block {
     pub settings: Vec<Setting>,
+    /// The table the block was read with, whose defaults apply (empty: none).
+    pub table: &'static [Keyword],
+}
+
+/// The span of a default setting: not written anywhere.
+pub const NOWHERE: Span = Span {
+    file: FileId(0),
+    start: 0,
+    end: 0,
+};
+
+/// The default setting of keyword `k` (one per keyword with a default, built once).
+fn default_setting(k: &'static Keyword) -> Option<&'static Setting> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static DEFAULTS: OnceLock<HashMap<usize, Setting>> = OnceLock::new();
+    let all = DEFAULTS.get_or_init(|| {
+        let mut out = HashMap::new();
+        let mut seen = Vec::new();
+        fn walk(table: &'static [Keyword], seen: &mut Vec<usize>, out: &mut HashMap<usize, Setting>) {
+            if seen.contains(&(table.as_ptr() as usize)) {
+                return;
+            }
+            seen.push(table.as_ptr() as usize);
+            for k in table {
+                if let Some(d) = k.default {
+                    out.insert(
+                        k as *const Keyword as usize,
+                        Setting {
+                            keyword: k,
+                            name_span: NOWHERE,
+                            site: NOWHERE,
+                            span: NOWHERE,
+                            args: default_args(k, d, NOWHERE),
+                            from_default: true,
+                            body: SettingBody::None,
+                        },
+                    );
+                }
+                if let Body::Keywords(sub) = k.body {
+                    walk(sub, seen, out);
+                }
+            }
+        }
+        walk(schema::ROOT, &mut seen, &mut out);
+        out
+    });
+    all.get(&(k as *const Keyword as usize))
 }
 
 impl Block {
-    /// Every setting of keyword `name`, in order.
+    /// Every setting of keyword `name` written in the block, in order.
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Setting> + 'a {
         self.settings.iter().filter(move |s| s.keyword.name == name)
     }
 
-    /// The setting keepalived uses for `name`: the last one written, else the default.
+    /// The setting keepalived uses for `name`: the last one written, else the table's default.
     pub fn get(&self, name: &str) -> Option<&Setting> {
-        self.settings.iter().rev().find(|s| s.keyword.name == name)
+        self.settings
+            .iter()
+            .rev()
+            .find(|s| s.keyword.name == name)
+            .or_else(|| default_setting(schema::find(self.table, name)?))
     }
 
     /// Whether `name` was written (not only defaulted).
@@ -211,35 +267,15 @@ pub fn build(parsed: &Parsed) -> Config {
 }
 
 fn merged_global(root: &Block) -> Block {
-    let mut settings: Vec<Setting> = root
+    let settings: Vec<Setting> = root
         .blocks("global_defs")
-        .flat_map(|(_, b)| b.settings.iter().filter(|s| !s.from_default).cloned())
+        .flat_map(|(_, b)| b.settings.iter().cloned())
         .collect();
-    // Defaults are spanned at the first global_defs keyword, else at the start of the file.
-    let at = root
-        .all("global_defs")
-        .next()
-        .map_or(Span::new(FileId(0), 0, 0), |s| s.name_span);
-    let table = schema::find(schema::ROOT, "global_defs").and_then(|k| match k.body {
-        Body::Keywords(sub) => Some(sub),
-        _ => None,
-    });
-    for k in table.unwrap_or(&[]) {
-        if let Some(default) = k.default {
-            if !settings.iter().any(|s| s.keyword.name == k.name) {
-                settings.push(Setting {
-                    keyword: k,
-                    name_span: at,
-                    site: at,
-                    span: at,
-                    args: default_args(k, default, at),
-                    from_default: true,
-                    body: SettingBody::None,
-                });
-            }
-        }
-    }
-    Block { settings }
+    let table = match schema::find(schema::ROOT, "global_defs").map(|k| k.body) {
+        Some(Body::Keywords(sub)) => sub,
+        _ => &[],
+    };
+    Block { settings, table }
 }
 
 const MAX_DEPTH: usize = 64;
@@ -255,23 +291,8 @@ fn build_block(
     if let Some(nodes) = nodes {
         collect(parsed, nodes, table, depth, &mut block.settings);
     }
-    if let Some(header) = header {
-        for k in table {
-            if let Some(default) = k.default {
-                if !block.settings.iter().any(|s| s.keyword.name == k.name) {
-                    let args = default_args(k, default, header);
-                    block.settings.push(Setting {
-                        keyword: k,
-                        name_span: header,
-                        site: header,
-                        span: header,
-                        args,
-                        from_default: true,
-                        body: SettingBody::None,
-                    });
-                }
-            }
-        }
+    if header.is_some() {
+        block.table = table;
     }
     block
 }
@@ -409,8 +430,14 @@ fn lines(parsed: &Parsed, k: &Keyword, kind: ValueKind, nodes: Children<'_>) -> 
             },
             _ => Item::Words,
         };
+        // Typed lines keep no copy of their words (the item has what keepalived reads).
+        let keep_words = matches!(item, Item::Words | Item::Vsg(_));
         out.push(Line {
-            words: words.iter().map(|w| (w.text().to_string(), w.span())).collect(),
+            words: if keep_words {
+                words.iter().map(|w| (w.text().to_string(), w.span())).collect()
+            } else {
+                Vec::new()
+            },
             span,
             site: words.first().map_or(span, |w| site(parsed, w)),
             item,

@@ -19,8 +19,9 @@ pub enum Value {
     /// `ADDR[/LEN]`.
     Prefix(IpAddr, Option<u8>),
     Port(u16),
-    /// Any other word: names, interfaces, paths, commands, users, e-mail, hex.
-    Text(String),
+    /// Any other word: names, interfaces, paths, commands, users, e-mail, hex (its text is
+    /// the argument's own, [`crate::ir::Arg::text`]).
+    Text,
 }
 
 /// How a type reads in a usage line.
@@ -243,7 +244,7 @@ pub fn value(ty: &Ty, text: &str) -> Option<Value> {
             Value::Prefix(a.parse().ok()?, l.and_then(|l| l.parse().ok()))
         }
         Ty::Port => Value::Port(text.parse().ok()?),
-        _ => Value::Text(text.to_string()),
+        _ => Value::Text,
     })
 }
 
