@@ -1,9 +1,10 @@
 //! KA0409 authentication-ignored: a VRRPv2 `authentication` block keepalived drops (no
 //! password, AH with IPv6), or that makes it drop `state MASTER` (AH without priority 255).
 
-use super::{Instance, Version};
+use super::Instance;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::resolve::vrrp::{AuthDropped, Effective};
 use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
@@ -16,46 +17,40 @@ pub static CHECK: Check = Check {
     fix: "Give an auth_pass; use PASS (or nothing) with IPv6; with AH start as BACKUP or use priority 255.",
 };
 
-pub fn check(inst: &Instance<'_>, v: &Version<'_>, out: &mut Vec<Diagnostic>) {
-    // VRRPv3 drops the block first (KA0405).
-    if v.version == 3 {
-        return;
-    }
-    let Some(ty) = inst.nested.iter().rev().find(|n| n.keyword() == Some("auth_type")) else {
-        return;
-    };
-    let Some(kind) = ty
-        .args()
-        .first()
-        .map(|w| w.text())
-        .filter(|t| matches!(*t, "PASS" | "AH"))
-    else {
-        return;
-    };
+pub fn check(inst: &Instance<'_>, e: &Effective<'_>, out: &mut Vec<Diagnostic>) {
     let name = inst.label();
-    let (span, message, help) = if !inst.nested.iter().any(|n| n.keyword() == Some("auth_pass")) {
-        (
-            ty.span(),
+    let kind = inst
+        .nested
+        .iter()
+        .rev()
+        .find(|n| n.keyword() == Some("auth_type"))
+        .and_then(|n| n.args().first())
+        .map_or("", |w| w.text());
+    let (span, message, help) = match (e.auth_dropped, &e.auth) {
+        // VRRPv3 (KA0405) and strict mode (KA0430) drop the block first.
+        (Some((AuthDropped::NoPassword, at)), _) => (
+            at,
             format!("auth_type {kind} without auth_pass in vrrp_instance `{name}`"),
             "keepalived runs the instance without authentication; add the auth_pass shared by every router of the VRID",
-        )
-    } else if kind == "AH" && v.v6 {
-        (
-            ty.span(),
+        ),
+        (Some((AuthDropped::AhWithIpv6, at)), _) => (
+            at,
             format!("auth_type AH in IPv6 vrrp_instance `{name}`"),
             "keepalived supports AH only over IPv4 and runs the instance without authentication; remove the block",
-        )
-    } else if kind == "AH" && inst.arg("state").is_some_and(|w| w.text() == "MASTER") && inst.priority() != 255 {
-        let Some(state) = inst.last("state") else {
-            return;
-        };
-        (
-            state.span(),
-            format!("state MASTER is ignored with AH authentication in vrrp_instance `{name}`"),
-            "with AH keepalived starts only an address owner (priority 255) as MASTER, so this instance starts as BACKUP; write state BACKUP",
-        )
-    } else {
-        return;
+        ),
+        (None, Some(auth))
+            if auth.kind == "AH" && inst.starts_master() && !e.master.value && e.priority.value != 255 =>
+        {
+            let Some((_, state)) = inst.state_line() else {
+                return;
+            };
+            (
+                state,
+                format!("state MASTER is ignored with AH authentication in vrrp_instance `{name}`"),
+                "with AH keepalived starts only an address owner (priority 255) as MASTER, so this instance starts as BACKUP; write state BACKUP",
+            )
+        }
+        _ => return,
     };
     out.push(Diagnostic::new(&CHECK, span, message).help(help));
 }

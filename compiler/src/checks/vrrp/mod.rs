@@ -139,7 +139,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
         advert_int_not_representable::check(i, v, out);
         mixed_address_family::check(i, out);
         vrrpv2_with_ipv6::check(i, v, strict, out);
-        authentication_ignored::check(i, v, out);
+        authentication_ignored::check(i, e, out);
         unicast_peer_is_self::check(i, out);
         tracks_own_interface::check(i, out);
         vmac_xmit_base_without_vmac::check(i, out);
