@@ -13,12 +13,20 @@
 //! number is 0 unless its documentation (and the schema's `default`) gives keepalived's own
 //! default.
 //!
+//! [`from_json`] only parses; [`load`] parses and then checks what the types cannot
+//! ([`Plan::validate`]: cross references, unique names, ranges, address families), which is
+//! what a runtime should use.
+//!
 //! The JSON Schema in `plan/plan.schema.json` is generated from these types
 //! ([`json_schema`]); a test keeps the checked-in copy equal to the generated one.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+mod validate;
+
+pub use validate::ValidationError;
 
 /// The plan format version. Bump it on any change a runtime of the previous version would
 /// misread.
@@ -1561,6 +1569,8 @@ pub enum LoadError {
     Invalid(serde_json::Error),
     /// A plan of another version.
     Version { found: u64 },
+    /// A plan of this shape that [`Plan::validate`] refuses.
+    Validation(Vec<ValidationError>),
 }
 
 impl std::fmt::Display for LoadError {
@@ -1571,6 +1581,13 @@ impl std::fmt::Display for LoadError {
                 f,
                 "plan_version {found} is not supported (this build reads version {PLAN_VERSION})"
             ),
+            LoadError::Validation(errors) => {
+                write!(f, "invalid plan ({} problem(s)):", errors.len())?;
+                for e in errors {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -1578,6 +1595,7 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Parses a plan, checking its version first so an old or new plan gets a clear message.
+/// Only the shape is checked: use [`load`] to also [validate](Plan::validate) it.
 pub fn from_json(text: &str) -> Result<Plan, LoadError> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(LoadError::Invalid)?;
     match v.get("plan_version").and_then(|v| v.as_u64()) {
@@ -1590,6 +1608,14 @@ pub fn from_json(text: &str) -> Result<Plan, LoadError> {
         }
     }
     serde_json::from_value(v).map_err(LoadError::Invalid)
+}
+
+/// Parses a plan ([`from_json`]) and validates it ([`Plan::validate`]): what a runtime should
+/// use before acting on a plan.
+pub fn load(text: &str) -> Result<Plan, LoadError> {
+    let plan = from_json(text)?;
+    plan.validate().map_err(LoadError::Validation)?;
+    Ok(plan)
 }
 
 /// The JSON Schema of a plan, generated from the types. Fields that may be left out and whose
@@ -1671,6 +1697,7 @@ mod tests {
         let json = to_json(&plan);
         assert!(json.starts_with("{\n  \"plan_version\": 1,"), "{json}");
         assert_eq!(from_json(&json).unwrap(), plan);
+        assert_eq!(load(&json).unwrap(), plan);
     }
 
     #[test]
