@@ -136,6 +136,14 @@ fn name_or_num(n: &NameOrNum) -> p::NameOrNumber {
     }
 }
 
+/// A route type as the plan spells it (`brd` is `broadcast`).
+fn route_kind(k: &str) -> p::RouteKind {
+    match k {
+        "brd" => p::RouteKind::Broadcast,
+        k => k.parse().unwrap_or_default(),
+    }
+}
+
 /// Splits a command line the way keepalived does: white space separates words; single
 /// quotes keep everything, double quotes keep everything but backslash escapes; a backslash
 /// outside quotes escapes the next character.
@@ -289,8 +297,8 @@ impl<'a> Cx<'a> {
         out.router_id = g.text("router_id").map(str::to_string);
         (out.script_user, out.script_group) = self.script_user();
         out.enable_script_security = g.flag("enable_script_security");
-        if let Some(v) = g.uint("vrrp_version") {
-            out.vrrp_version = v as u8;
+        if let Some(v) = g.uint("vrrp_version").and_then(p::VrrpVersion::from_number) {
+            out.vrrp_version = v;
         }
         out.vrrp_strict = g.flag("vrrp_strict");
         if let Some(IpAddr::V4(a)) = g.ip("vrrp_mcast_group4") {
@@ -348,8 +356,8 @@ impl<'a> Cx<'a> {
             noprefixroute: a.flags.noprefixroute,
             autojoin: a.flags.autojoin,
             no_track: a.no_track,
-            preferred_lft_secs: a.preferred_lft.as_ref().and_then(|l| match l.value {
-                address::Lifetime::Secs(s) => Some(s),
+            preferred_lft_ms: a.preferred_lft.as_ref().and_then(|l| match l.value {
+                address::Lifetime::Secs(s) => Some(u64::from(s) * 1000),
                 address::Lifetime::Forever => None,
             }),
             track_group: a.track_group.as_ref().map(|s| s.value.clone()),
@@ -365,7 +373,7 @@ impl<'a> Cx<'a> {
         let r: &route::Route = r;
         Some(p::Route {
             family: family(r.family),
-            kind: r.kind.as_ref().map_or("unicast", |k| k.value).to_string(),
+            kind: route_kind(r.kind.as_ref().map_or("unicast", |k| k.value)),
             dst: prefix(&r.dst.value),
             src: r.src.as_ref().map(|s| s.value),
             via: r.via.as_ref().map(|s| s.value),
@@ -378,7 +386,7 @@ impl<'a> Cx<'a> {
             metric: r.metric.as_ref().map(|s| s.value),
             pref: r.pref.as_ref().map(|s| s.value),
             onlink: r.onlink,
-            expires_secs: r.expires.as_ref().map(|s| s.value),
+            expires_ms: r.expires.as_ref().map(|s| u64::from(s.value) * 1000),
             metrics: r
                 .metrics
                 .iter()
@@ -413,11 +421,10 @@ impl<'a> Cx<'a> {
             no_track: r.no_track,
             track_group: r.track_group.as_ref().map(|s| s.value.clone()),
             mode: match r.mode.as_ref().map(|m| m.value) {
-                None | Some(route::AddMode::Add) => "add",
-                Some(route::AddMode::Append) => "append",
-                Some(route::AddMode::Prepend) => "prepend",
-            }
-            .to_string(),
+                None | Some(route::AddMode::Add) => p::RouteMode::Add,
+                Some(route::AddMode::Append) => p::RouteMode::Append,
+                Some(route::AddMode::Prepend) => p::RouteMode::Prepend,
+            },
             origin: self.origin(l.site),
         })
     }
@@ -428,17 +435,17 @@ impl<'a> Cx<'a> {
         };
         let r: &rule::Rule = r;
         let (action, target) = match &r.action.value {
-            rule::Action::Table(t) => ("table", Some(name_or_num(t))),
-            rule::Action::Goto(n) => ("goto", Some(p::NameOrNumber::Number(u64::from(*n)))),
-            rule::Action::Nop => ("nop", None),
-            rule::Action::Blackhole => ("blackhole", None),
-            rule::Action::Unreachable => ("unreachable", None),
-            rule::Action::Prohibit => ("prohibit", None),
-            rule::Action::L3mdev => ("l3mdev", None),
+            rule::Action::Table(t) => (p::RuleAction::Table, Some(name_or_num(t))),
+            rule::Action::Goto(n) => (p::RuleAction::Goto, Some(p::NameOrNumber::Number(u64::from(*n)))),
+            rule::Action::Nop => (p::RuleAction::Nop, None),
+            rule::Action::Blackhole => (p::RuleAction::Blackhole, None),
+            rule::Action::Unreachable => (p::RuleAction::Unreachable, None),
+            rule::Action::Prohibit => (p::RuleAction::Prohibit, None),
+            rule::Action::L3mdev => (p::RuleAction::L3mdev, None),
         };
         Some(p::Rule {
             family: family(r.family),
-            action: action.to_string(),
+            action,
             target,
             invert: r.invert,
             from: r.from.as_ref().map(|s| prefix(&s.value)),
@@ -636,7 +643,11 @@ impl<'a> Cx<'a> {
         };
         let us_to_ms = |us: u64| us.saturating_add(500) / 1000;
         let authentication = eff.auth.as_ref().map(|a| p::Authentication {
-            kind: a.kind.to_string(),
+            kind: if a.kind == "AH" {
+                p::AuthKind::Ah
+            } else {
+                p::AuthKind::Pass
+            },
             password: a.password.clone(),
         });
         let mcast_dst_ip = eff.mcast_dst.value;
@@ -655,7 +666,11 @@ impl<'a> Cx<'a> {
                 }
             }
             p::Vmac {
-                kind: kind.to_string(),
+                kind: if kind == "macvlan" {
+                    p::VmacKind::Macvlan
+                } else {
+                    p::VmacKind::Ipvlan
+                },
                 name: name.unwrap_or_else(|| format!("vrrp.{vrid}")),
                 mac: if kind == "macvlan" { mac } else { None },
                 xmit_base: b.flag("vmac_xmit_base"),
@@ -698,7 +713,7 @@ impl<'a> Cx<'a> {
             name: name.clone(),
             interface,
             virtual_router_id: vrid,
-            version,
+            version: p::VrrpVersion::from_number(u64::from(version)).unwrap_or_default(),
             family: fam,
             initial_state: state,
             priority,
@@ -812,7 +827,7 @@ impl<'a> Cx<'a> {
             out.push(p::TrackProcess {
                 name,
                 process,
-                param_match,
+                param_match: param_match.and_then(|m| m.parse().ok()),
                 full_command: b.flag("full_command"),
                 weight,
                 weight_reverse,
@@ -852,7 +867,7 @@ impl<'a> Cx<'a> {
                 used_by: ["vrrp", "checker"]
                     .into_iter()
                     .filter(|k| b.has(k))
-                    .map(str::to_string)
+                    .filter_map(|k| k.parse().ok())
                     .collect(),
                 origin: self.origin(s.site),
             });
@@ -995,8 +1010,13 @@ impl<'a> Cx<'a> {
         let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
         Some(p::VirtualServer {
             key,
-            protocol,
-            scheduler: b.text("lb_algo").or(b.text("lvs_sched")).unwrap_or("wlc").to_string(),
+            protocol: protocol.and_then(|p| p.parse().ok()),
+            scheduler: b
+                .text("lb_algo")
+                .or(b.text("lvs_sched"))
+                .unwrap_or("wlc")
+                .parse()
+                .unwrap_or_default(),
             scheduler_flags: [
                 "flag-1",
                 "flag-2",
@@ -1008,10 +1028,10 @@ impl<'a> Cx<'a> {
             ]
             .into_iter()
             .filter(|f| b.has(f))
-            .map(str::to_string)
+            .filter_map(|f| f.parse().ok())
             .collect(),
             forwarding,
-            persistence_timeout_secs: persistence,
+            persistence_timeout_ms: persistence.map(|s| u64::from(s) * 1000),
             persistence_granularity: b.text("persistence_granularity").map(str::to_string),
             one_packet,
             delay_loop_ms,
@@ -1059,8 +1079,11 @@ impl<'a> Cx<'a> {
                         // written port (0 when none), not the port IPVS uses after keepalived
                         // resets it for DR/TUN or fills it in for NAT.
                         let probe_port = written_port.unwrap_or(0);
-                        if c.connect_port.is_none() && probe_port != port && connects(&c.kind) {
-                            c.connect_port = Some(probe_port);
+                        let connects = connects(c.kind.keyword());
+                        if let Some(conn) = c.kind.connection_mut().filter(|_| connects) {
+                            if conn.connect_port.is_none() && probe_port != port {
+                                conn.connect_port = Some(probe_port);
+                            }
                         }
                         c
                     })
@@ -1096,13 +1119,14 @@ impl<'a> Cx<'a> {
         if c.name() == "SMTP_CHECK" {
             for (hs, hb) in cb.blocks("host") {
                 let mut h = base.clone();
-                h.connect_ip = hb.ip("connect_ip");
-                h.connect_port = hb.uint("connect_port").map(|v| v as u16);
-                h.bindto = hb.ip("bindto");
-                h.bind_port = hb.uint("bind_port").map(|v| v as u16);
-                h.bind_if = hb.text("bind_if").map(str::to_string);
-                h.fwmark = hb.uint("fwmark").map(|v| v as u32);
-                h.connect_timeout_ms = if hb.has("connect_timeout") {
+                let conn = h.kind.connection_mut().expect("an SMTP_CHECK connects");
+                conn.connect_ip = hb.ip("connect_ip");
+                conn.connect_port = hb.uint("connect_port").map(|v| v as u16);
+                conn.bindto = hb.ip("bindto");
+                conn.bind_port = hb.uint("bind_port").map(|v| v as u16);
+                conn.bind_if = hb.text("bind_if").map(str::to_string);
+                conn.fwmark = hb.uint("fwmark").map(|v| v as u32);
+                conn.connect_timeout_ms = if hb.has("connect_timeout") {
                     hb.millis("connect_timeout").unwrap_or(0)
                 } else {
                     0
@@ -1130,8 +1154,7 @@ impl<'a> Cx<'a> {
                 .and_then(|b| b.uint(k))
         };
         let delay_loop_ms = written_ms("delay_loop").unwrap_or(vs.delay_loop_ms);
-        let mut out = p::Checker {
-            kind: kind.to_string(),
+        let connection = p::Connection {
             connect_ip: cb.ip("connect_ip"),
             connect_port: cb.uint("connect_port").map(|v| v as u16),
             bindto: cb.ip("bindto"),
@@ -1139,24 +1162,8 @@ impl<'a> Cx<'a> {
             bind_if: cb.text("bind_if").map(str::to_string),
             fwmark: cb.uint("fwmark").map(|v| v as u32),
             connect_timeout_ms: written_ms("connect_timeout").unwrap_or(5000),
-            retry: written_uint("retry").or(cb.uint("retry")).unwrap_or(1) as u32,
-            delay_before_retry_ms: written_ms("delay_before_retry")
-                .or(cb.millis("delay_before_retry"))
-                .unwrap_or(delay_loop_ms),
-            delay_loop_ms,
-            warmup_ms: written_ms("warmup"),
-            alpha: cb.flag("alpha") || rb.flag("alpha") || vs.block.flag("alpha"),
-            log_all_failures: cb.flag("log_all_failures"),
-            http: None,
-            misc: None,
-            dns: None,
-            helo_name: None,
-            udp: None,
-            track_file: None,
-            bfd: None,
-            origin: self.origin(c.site),
         };
-        match kind {
+        let kind = match kind {
             "HTTP_GET" | "SSL_GET" => {
                 let urls = cb
                     .blocks("url")
@@ -1172,43 +1179,57 @@ impl<'a> Cx<'a> {
                         })
                     })
                     .collect();
-                out.http = Some(p::HttpCheck {
-                    tls: kind == "SSL_GET",
+                let http = p::HttpCheck {
+                    connection,
                     urls,
                     virtualhost: cb
                         .text("virtualhost")
                         .or(rb.text("virtualhost"))
                         .or(vs.block.text("virtualhost"))
                         .map(str::to_string),
-                    http_protocol: cb.text("http_protocol").unwrap_or("1.0").to_string(),
+                    http_protocol: match cb.text("http_protocol").unwrap_or("1.0") {
+                        "1.0C" | "1.0c" => p::HttpProtocol::Http10Close,
+                        v => v.parse().unwrap_or_default(),
+                    },
                     fast_recovery: cb.flag("fast_recovery"),
                     enable_sni: cb.flag("enable_sni"),
                     sni_name: cb.text("sni_name").map(str::to_string),
-                });
+                };
+                if kind == "SSL_GET" {
+                    p::CheckerKind::Ssl(http)
+                } else {
+                    p::CheckerKind::Http(http)
+                }
             }
-            "MISC_CHECK" => {
-                out.misc = Some(p::MiscCheck {
-                    command: self.command_in(cb.get("misc_path")?, cb)?,
-                    timeout_ms: cb.uint("misc_timeout").map(|s| s * 1000),
-                    dynamic: cb.flag("misc_dynamic"),
-                });
-            }
-            "DNS_CHECK" => {
-                out.dns = Some(p::DnsCheck {
-                    kind: cb.text("type").unwrap_or("SOA").to_ascii_uppercase(),
-                    name: cb.text("name").unwrap_or(".").to_string(),
-                });
-            }
-            "SMTP_CHECK" => out.helo_name = cb.text("helo_name").map(str::to_string),
+            "MISC_CHECK" => p::CheckerKind::Misc(p::MiscCheck {
+                command: self.command_in(cb.get("misc_path")?, cb)?,
+                timeout_ms: cb.uint("misc_timeout").map(|s| s * 1000),
+                dynamic: cb.flag("misc_dynamic"),
+            }),
+            "DNS_CHECK" => p::CheckerKind::Dns(p::DnsCheck {
+                connection,
+                query_type: cb
+                    .text("type")
+                    .unwrap_or("SOA")
+                    .to_ascii_uppercase()
+                    .parse()
+                    .unwrap_or_default(),
+                name: cb.text("name").unwrap_or(".").to_string(),
+            }),
+            "SMTP_CHECK" => p::CheckerKind::Smtp {
+                connection,
+                helo_name: cb.text("helo_name").map(str::to_string),
+            },
             "UDP_CHECK" => {
                 let rr = cb.get("require_reply");
-                out.udp = Some(p::UdpCheck {
+                p::CheckerKind::Udp(p::UdpCheck {
+                    connection,
                     payload: cb.text("payload").map(str::to_string),
                     require_reply: rr.is_some(),
                     reply_pattern: rr.and_then(|s| s.arg(0)).map(|a| a.text.clone()),
                     min_reply_length: cb.uint("min_reply_length").unwrap_or(0) as u32,
                     max_reply_length: cb.uint("max_reply_length").unwrap_or(255) as u32,
-                });
+                })
             }
             "FILE_CHECK" => {
                 let t = cb.get("track_file")?;
@@ -1216,17 +1237,32 @@ impl<'a> Cx<'a> {
                 let (w, rev) = weight_of(cb);
                 let (dw, drev) = self.weights.get(&("file", name.clone())).copied().unwrap_or((1, false));
                 let (weight, reverse) = if cb.has("weight") { (w, rev) } else { (dw, drev) };
-                out.track_file = Some(p::TrackRef {
+                p::CheckerKind::File(p::TrackRef {
                     name,
                     weight,
                     reverse,
                     origin: self.origin(t.site),
-                });
+                })
             }
-            "BFD_CHECK" => out.bfd = Some(cb.text("name")?.to_string()),
-            _ => {}
-        }
-        Some(out)
+            "BFD_CHECK" => p::CheckerKind::Bfd {
+                name: cb.text("name")?.to_string(),
+            },
+            "TCP_CHECK" => p::CheckerKind::Tcp { connection },
+            "PING_CHECK" => p::CheckerKind::Ping { connection },
+            _ => return None,
+        };
+        Some(p::Checker {
+            retry: written_uint("retry").or(cb.uint("retry")).unwrap_or(1) as u32,
+            delay_before_retry_ms: written_ms("delay_before_retry")
+                .or(cb.millis("delay_before_retry"))
+                .unwrap_or(delay_loop_ms),
+            delay_loop_ms,
+            warmup_ms: written_ms("warmup"),
+            alpha: cb.flag("alpha") || rb.flag("alpha") || vs.block.flag("alpha"),
+            log_all_failures: cb.flag("log_all_failures"),
+            kind,
+            origin: self.origin(c.site),
+        })
     }
 }
 
@@ -1313,7 +1349,7 @@ mod tests {
         assert_eq!(i.initial_state, p::State::Master);
         assert!(i.preempt, "nopreempt is cleared with state MASTER");
         assert_eq!(i.advert_int_ms, 2000, "VRRPv2 rounds to whole seconds");
-        assert_eq!(i.version, 2);
+        assert_eq!(i.version, p::VrrpVersion::V2);
         assert_eq!(i.virtual_addresses[0].prefix_len, 24);
         assert_eq!(i.origin.line, 1);
         assert_eq!(i.virtual_addresses[0].origin.line, 8);
@@ -1324,7 +1360,7 @@ mod tests {
     fn v3_rounds_to_centiseconds_and_ipv6_means_v3() {
         let p = plan("vrrp_instance A {\n interface eth0\n virtual_router_id 7\n advert_int 0.123\n virtual_ipaddress {\n fe80::1\n }\n}\n");
         let i = &p.vrrp_instances[0];
-        assert_eq!(i.version, 3);
+        assert_eq!(i.version, p::VrrpVersion::V3);
         assert_eq!(i.family, p::Family::Ipv6);
         assert_eq!(i.advert_int_ms, 120);
         assert_eq!(i.priority, 100);
@@ -1357,19 +1393,26 @@ mod tests {
              real_server 10.0.1.1 8080 {\n }\n real_server 10.0.1.2 {\n HTTP_GET {\n url {\n path /\n status_code 200-204 301\n }\n }\n }\n}\n",
         );
         let v = &p.virtual_servers[0];
-        assert_eq!(v.scheduler, "wlc");
+        assert_eq!(v.scheduler, p::Scheduler::Wlc);
         assert_eq!(v.forwarding, p::Forwarding::Dr);
-        assert_eq!(v.protocol.as_deref(), Some("TCP"));
+        assert_eq!(v.protocol, Some(p::Protocol::Tcp));
         assert_eq!(v.real_servers.len(), 2, "the duplicate is dropped");
         assert_eq!(v.real_servers[0].port, 80, "DR real servers use the service port");
         assert_eq!(v.quorum, 4, "clamped to the total weight");
         assert_eq!(v.hysteresis, 3);
         let c = &v.real_servers[0].checkers[0];
         assert_eq!(
-            (c.kind.as_str(), c.connect_timeout_ms, c.delay_loop_ms, c.retry),
+            (
+                c.kind.keyword(),
+                c.kind.connection().unwrap().connect_timeout_ms,
+                c.delay_loop_ms,
+                c.retry
+            ),
             ("TCP_CHECK", 2000, 60_000, 1)
         );
-        let h = v.real_servers[1].checkers[0].http.as_ref().unwrap();
+        let p::CheckerKind::Http(h) = &v.real_servers[1].checkers[0].kind else {
+            panic!("not an HTTP_GET: {:?}", v.real_servers[1].checkers[0].kind);
+        };
         assert_eq!(h.urls[0].status_codes, [(200, 204), (301, 301)]);
     }
 
@@ -1461,10 +1504,11 @@ mod tests {
         // IPVS uses port 80 for all three, but keepalived's checker connects to port 0 when
         // none is written and to the written 8080 of the DR server.
         assert_eq!(rs.iter().map(|r| r.port).collect::<Vec<_>>(), [80, 80, 80]);
-        assert_eq!(rs[0].checkers[0].connect_port, Some(0));
-        assert_eq!(rs[0].checkers[1].connect_port, None, "MISC_CHECK connects nowhere");
-        assert_eq!(rs[1].checkers[0].connect_port, Some(8080));
-        assert_eq!(rs[2].checkers[0].connect_port, None);
+        let port = |c: &p::Checker| c.kind.connection().map(|c| c.connect_port);
+        assert_eq!(port(&rs[0].checkers[0]), Some(Some(0)));
+        assert_eq!(port(&rs[0].checkers[1]), None, "MISC_CHECK connects nowhere");
+        assert_eq!(port(&rs[1].checkers[0]), Some(Some(8080)));
+        assert_eq!(port(&rs[2].checkers[0]), Some(None));
     }
 
     #[test]
@@ -1477,18 +1521,20 @@ mod tests {
         let c = &p.virtual_servers[0].real_servers[0].checkers;
         assert_eq!(c.len(), 3, "the SMTP_CHECK itself and one per host");
         assert_eq!(
-            c.iter().map(|c| (c.connect_timeout_ms, c.retry)).collect::<Vec<_>>(),
+            c.iter()
+                .map(|c| (c.kind.connection().unwrap().connect_timeout_ms, c.retry))
+                .collect::<Vec<_>>(),
             [(10_000, 2), (0, 2), (3000, 2)]
         );
-        assert_eq!(c[1].connect_ip, "10.0.2.1".parse().ok());
-        assert_eq!(c[2].connect_port, Some(587));
+        assert_eq!(c[1].kind.connection().unwrap().connect_ip, "10.0.2.1".parse().ok());
+        assert_eq!(c[2].kind.connection().unwrap().connect_port, Some(587));
     }
 
     #[test]
     fn one_packet_scheduling_follows_the_default_protocol() {
         let p = plan("virtual_server 10.0.0.1 53 {\n ops\n real_server 10.0.1.1 53 {\n }\n}\n");
         let v = &p.virtual_servers[0];
-        assert_eq!(v.protocol.as_deref(), Some("UDP"));
+        assert_eq!(v.protocol, Some(p::Protocol::Udp));
         assert!(v.one_packet);
     }
 

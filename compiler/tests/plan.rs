@@ -1,7 +1,8 @@
 //! The plan: golden plans for the shipped examples (through the `compile` command), and
 //! every plan this suite can produce from real configurations (the examples, the Debian
-//! samples, the corpus) checked against the checked-in JSON Schema, for determinism and for
-//! a lossless round trip through the plan crate.
+//! samples, the corpus) checked against the checked-in JSON Schema, against the plan's own
+//! validation (`Plan::validate`), for determinism and for a lossless round trip through the
+//! plan crate.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,7 +103,7 @@ fn compile_writes_the_file_and_refuses_configs_with_errors() {
     .unwrap();
     let out = run(&good);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let plan = vigil_plan::from_json(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let plan = vigil_plan::load(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
     assert_eq!(plan.vrrp_instances[0].virtual_router_id, 9);
 
     let bad = dir.path().join("bad.conf");
@@ -176,6 +177,10 @@ fn every_plan_matches_the_schema_is_deterministic_and_round_trips() {
         );
         let back = vigil_plan::from_json(&json).expect("the plan reads back");
         assert_eq!(vigil_plan::to_json(&back), json, "{}: lossy round trip", path.display());
+        if let Err(errors) = back.validate() {
+            let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            panic!("{}: the plan does not validate:\n{}", path.display(), list.join("\n"));
+        }
         compiled += 1;
     }
     println!("{compiled} plans checked");

@@ -151,8 +151,10 @@ fn host_view(plan: &mut p::Plan) -> usize {
     }
     for r in plan.virtual_servers.iter_mut().flat_map(|v| v.real_servers.iter_mut()) {
         let before = r.checkers.len();
-        r.checkers
-            .retain(|c| c.misc.as_ref().is_none_or(|m| runnable(&m.command)));
+        r.checkers.retain(|c| match &c.kind {
+            p::CheckerKind::Misc(m) => runnable(&m.command),
+            _ => true,
+        });
         removed += before - r.checkers.len();
     }
     removed
@@ -532,14 +534,13 @@ fn compare_instance(t: &mut Tally, ctx: &str, i: &p::VrrpInstance, d: &Obj) {
         d.get("Preempt delay").map_or("0".to_string(), secs_ms),
     );
     t.eq(ctx, "accept", enabled(i.accept), g("Accept"));
-    let auth = match i.authentication.as_ref().map(|a| a.kind.as_str()) {
+    let auth = match i.authentication.as_ref().map(|a| a.kind) {
         None => "none",
-        Some("PASS") => "SIMPLE_PASSWORD",
-        Some("AH") => "IPSEC_AH",
-        Some(other) => other,
+        Some(p::AuthKind::Pass) => "SIMPLE_PASSWORD",
+        Some(p::AuthKind::Ah) => "IPSEC_AH",
     };
     t.eq(ctx, "auth_type", auth, d.get("Authentication type").unwrap_or("none"));
-    if let Some(a) = i.authentication.as_ref().filter(|a| a.kind == "PASS") {
+    if let Some(a) = i.authentication.as_ref().filter(|a| a.kind == p::AuthKind::Pass) {
         t.eq(ctx, "auth_pass", &a.password, g("Password"));
     }
     t.eq(
@@ -709,7 +710,7 @@ fn plan_vs_key(v: &p::VirtualServer) -> String {
 }
 
 fn proto(v: &p::VirtualServer) -> String {
-    v.protocol.as_deref().unwrap_or("none").to_ascii_lowercase()
+    v.protocol.map_or("none", |p| p.as_str()).to_ascii_lowercase()
 }
 
 fn bracket(a: IpAddr) -> String {
@@ -719,19 +720,24 @@ fn bracket(a: IpAddr) -> String {
 fn compare_vs(t: &mut Tally, ctx: &str, v: &p::VirtualServer, d: &Obj) {
     let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
     let first = |s: String| s.split([' ', ',']).next().unwrap_or("").to_string();
-    t.eq(ctx, "scheduler", &v.scheduler, g("lvs_sched"));
+    t.eq(ctx, "scheduler", v.scheduler, g("lvs_sched"));
     t.eq(
         ctx,
         "forwarding",
         forwarding(v.forwarding),
         first(g("default forwarding method")),
     );
-    t.eq(ctx, "protocol", v.protocol.as_deref().unwrap_or("none"), g("protocol"));
     t.eq(
         ctx,
-        "persistence_timeout",
-        v.persistence_timeout_secs.map_or("none".to_string(), |s| s.to_string()),
-        d.get("persistence timeout").unwrap_or("none"),
+        "protocol",
+        v.protocol.map_or("none", |p| p.as_str()),
+        g("protocol"),
+    );
+    t.eq(
+        ctx,
+        "persistence_timeout_ms",
+        v.persistence_timeout_ms.map_or("none".to_string(), |ms| ms.to_string()),
+        d.get("persistence timeout").map_or("none".to_string(), secs_ms),
     );
     t.eq(ctx, "one_packet", enabled(v.one_packet), g("One packet scheduling"));
     let qh = g("quorum");
@@ -803,20 +809,32 @@ fn compare_checkers(t: &mut Tally, ctx: &str, plan: &p::Plan, dumped: &[Obj]) {
         return;
     }
     for (n, ((r, c), d)) in ours.iter().zip(dumped).enumerate() {
-        let cctx = format!("{ctx} checker #{n} {} of {}", c.kind, r.address);
+        let cctx = format!("{ctx} checker #{n} {} of {}", c.kind.keyword(), r.address);
         let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
         let rs = d.head.split(" -> ").nth(1).unwrap_or("");
         let rs_addr = rs.trim_start_matches('[').split(']').next().unwrap_or("");
         t.eq(&cctx, "checker_server", r.address, rs_addr);
         let method = g("Keepalive method");
-        t.eq(&cctx, "checker_type", &c.kind, method.split(',').next().unwrap_or(""));
+        t.eq(
+            &cctx,
+            "checker_type",
+            c.kind.keyword(),
+            method.split(',').next().unwrap_or(""),
+        );
+        // A kind that does not connect has no connection in the plan: keepalived must then
+        // print none either.
+        let conn = c.kind.connection();
         if let Some(dest) = d.get("Connection/Dest") {
-            let ip = c.connect_ip.unwrap_or(r.address);
-            let port = c.connect_port.unwrap_or(r.port);
-            t.eq(&cctx, "checker_dest", format!("{}:{port}", bracket(ip)), dest);
+            let ours = conn.map_or("(no connection)".to_string(), |conn| {
+                let ip = conn.connect_ip.unwrap_or(r.address);
+                let port = conn.connect_port.unwrap_or(r.port);
+                format!("{}:{port}", bracket(ip))
+            });
+            t.eq(&cctx, "checker_dest", ours, dest);
         }
         if let Some(to) = d.get("Connection/Timeout") {
-            t.eq(&cctx, "connect_timeout_ms", c.connect_timeout_ms, secs_ms(to));
+            let ours = conn.map_or("(no connection)".to_string(), |c| c.connect_timeout_ms.to_string());
+            t.eq(&cctx, "connect_timeout_ms", ours, secs_ms(to));
         }
         t.eq(&cctx, "retry", c.retry, g("Retries"));
         if let Some(dbr) = d.get("Delay before retry") {

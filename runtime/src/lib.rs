@@ -2,7 +2,7 @@
 //!
 //! Only the plan check exists so far; VRRP, netlink and IPVS arrive with the runtime issues.
 
-use vigil_plan::{LoadError, Plan};
+use vigil_plan::{LoadError, Plan, ValidationError};
 
 /// Why a plan was refused.
 #[derive(Debug, PartialEq, Eq)]
@@ -11,13 +11,40 @@ pub enum PlanError {
     Malformed(String),
     /// The plan was written for another format version.
     Version { found: u64 },
+    /// A plan document that is not consistent (a reference to nothing, a value out of range,
+    /// ...): every problem, each naming the field (`vrrp_instances[2].track.scripts[0].name`).
+    Invalid(Vec<ValidationError>),
 }
 
-/// Reads a plan, refusing any version this daemon was not built for.
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::Malformed(e) => write!(f, "not a valid plan: {e}"),
+            PlanError::Version { found } => write!(
+                f,
+                "plan_version {found} is not supported (this build reads version {})",
+                vigil_plan::PLAN_VERSION
+            ),
+            PlanError::Invalid(errors) => {
+                write!(f, "invalid plan ({} problem(s)):", errors.len())?;
+                for e in errors {
+                    write!(f, "\n  {e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// Reads and validates a plan ([`vigil_plan::load`]), refusing any version this daemon was
+/// not built for and any plan [`Plan::validate`] finds inconsistent.
 pub fn load_plan(text: &str) -> Result<Plan, PlanError> {
-    vigil_plan::from_json(text).map_err(|e| match e {
+    vigil_plan::load(text).map_err(|e| match e {
         LoadError::Version { found } => PlanError::Version { found },
         LoadError::Invalid(e) => PlanError::Malformed(e.to_string()),
+        LoadError::Validation(errors) => PlanError::Invalid(errors),
     })
 }
 
@@ -38,5 +65,37 @@ mod tests {
             config_id: None,
         });
         assert_eq!(load_plan(&vigil_plan::to_json(&plan)), Ok(plan));
+    }
+
+    #[test]
+    fn refuses_an_inconsistent_plan_naming_the_field() {
+        let text = r#"{
+            "plan_version": 1,
+            "source": {"file": "k.conf"},
+            "vrrp_instances": [{
+                "name": "A", "virtual_router_id": 0, "version": 2, "family": "ipv4",
+                "initial_state": "BACKUP", "priority": 100, "advert_int_ms": 1000,
+                "mcast_dst_ip": "224.0.0.18",
+                "track": {"scripts": [{"name": "missing", "origin": {"file": "k.conf", "line": 3}}]},
+                "garp": {"master_delay_ms": 5000, "master_repeat": 5, "lower_prio_delay_ms": 5000, "lower_prio_repeat": 5},
+                "origin": {"file": "k.conf", "line": 1}
+            }]
+        }"#;
+        let Err(PlanError::Invalid(errors)) = load_plan(text) else {
+            panic!("accepted: {:?}", load_plan(text));
+        };
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "vrrp_instances[0].virtual_router_id",
+                "vrrp_instances[0].track.scripts[0].name"
+            ]
+        );
+        let shown = PlanError::Invalid(errors).to_string();
+        assert!(
+            shown.contains("vrrp_instances[0].track.scripts[0].name: no vrrp_script named `missing`"),
+            "{shown}"
+        );
     }
 }
