@@ -974,7 +974,8 @@ keywords! {
 #[serde(deny_unknown_fields)]
 pub struct Vmac {
     pub kind: VmacKind,
-    /// The interface name (`vrrp.VRID` for IPv4 and `vrrp6.VRID` for IPv6 unless written).
+    /// The interface name: `vrrp.VRID` unless written, for IPv6 instances too (keepalived 2.2.7
+    /// creates `vrrp.1` for an IPv6 instance of VRID 1).
     pub name: String,
     /// The MAC address when written (the VRRP virtual MAC otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
