@@ -1555,6 +1555,6 @@ mod tests {
     fn version_2_before_an_ipv6_address_runs_vrrpv2() {
         let p = plan("vrrp_instance A {\n version 2\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n fe80::1\n }\n}\n");
         let i = &p.vrrp_instances[0];
-        assert_eq!((i.version, i.family), (2, p::Family::Ipv6));
+        assert_eq!((i.version, i.family), (p::VrrpVersion::V2, p::Family::Ipv6));
     }
 }
