@@ -849,7 +849,12 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let (weight, weight_reverse) = weight_of(b);
-            let ms = |k: &str, d: u64| b.uint(k).unwrap_or(d);
+            // Milliseconds with up to six decimals, rounded half up to whole milliseconds.
+            let ms = |k: &str, d: u64| {
+                b.text(k)
+                    .and_then(|t| crate::schema::value::parse_secs(t).ok())
+                    .map_or(d, |u| u.saturating_add(500_000) / 1_000_000)
+            };
             out.push(p::BfdInstance {
                 name,
                 neighbor_ip: b.ip("neighbor_ip").or_else(|| b.ip("neighbour_ip")),
@@ -1556,5 +1561,12 @@ mod tests {
         let p = plan("vrrp_instance A {\n version 2\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n fe80::1\n }\n}\n");
         let i = &p.vrrp_instances[0];
         assert_eq!((i.version, i.family), (p::VrrpVersion::V2, p::Family::Ipv6));
+    }
+
+    #[test]
+    fn bfd_intervals_take_decimal_milliseconds() {
+        let p = plan("bfd_instance b {\n neighbor_ip 192.0.2.1\n min_rx 2.5\n min_tx 1.4\n}\n");
+        let b = &p.bfd_instances[0];
+        assert_eq!((b.min_rx_ms, b.min_tx_ms, b.idle_tx_ms), (3, 1, 1000));
     }
 }
