@@ -245,6 +245,22 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Whether an object sends e-mail alerts: its own `smtp_alert`, else the global one for its
+    /// side (`smtp_alert_vrrp` / `smtp_alert_checker`), else the global `smtp_alert`, else
+    /// `default`.
+    fn smtp_alert(&self, b: &Block, side: &str, default: bool) -> bool {
+        let g = self.global;
+        if b.has("smtp_alert") {
+            b.flag("smtp_alert")
+        } else if g.has(side) {
+            g.flag(side)
+        } else if g.has("smtp_alert") {
+            g.flag("smtp_alert")
+        } else {
+            default
+        }
+    }
+
     fn script_user(&self) -> (Option<String>, Option<String>) {
         match self.global.get("script_user") {
             Some(s) => (name_of(s), s.arg(1).map(|a| a.text.clone())),
@@ -331,6 +347,27 @@ impl<'a> Cx<'a> {
             }
         }
         out.dynamic_interfaces = g.has("dynamic_interfaces");
+        out.smtp = g.get("smtp_server").and_then(|s| {
+            Some(p::Smtp {
+                server: s.arg(0)?.text.clone(),
+                port: s.arg(1).and_then(|a| a.text.parse().ok()).unwrap_or(25),
+                helo_name: g.text("smtp_helo_name").map(str::to_string),
+                connect_timeout_ms: g.uint("smtp_connect_timeout").unwrap_or(30).max(1) * 1000,
+                from: g.text("notification_email_from").map(str::to_string),
+                to: g
+                    .all("notification_email")
+                    .flat_map(|s| s.lines())
+                    .filter_map(|l| l.words.first().map(|(w, _)| w.clone()))
+                    .collect(),
+            })
+        });
+        out.lvs_sync_daemon = g.all("lvs_sync_daemon").next().and_then(lvs_sync_daemon);
+        out.lvs_flush = g.has("lvs_flush");
+        out.lvs_flush_on_stop = match g.get("lvs_flush_on_stop").or(g.get("lvs_flush_onstop")) {
+            None => p::FlushOnStop::None,
+            Some(s) if s.arg(0).is_some_and(|a| a.text == "VS") => p::FlushOnStop::Vs,
+            Some(_) => p::FlushOnStop::All,
+        };
         out
     }
 
@@ -559,6 +596,7 @@ impl<'a> Cx<'a> {
             out.push(p::SyncGroup {
                 name,
                 members,
+                smtp_alert: self.smtp_alert(b, "smtp_alert_vrrp", false),
                 track: self.tracking(b),
                 notify: self.notify(b),
                 tracking_weight: g.tracking_weight(),
@@ -711,6 +749,7 @@ impl<'a> Cx<'a> {
         let unicast_ttl = b.uint("unicast_ttl").unwrap_or(255) as u8;
         Some(p::VrrpInstance {
             name: name.clone(),
+            smtp_alert: self.smtp_alert(b, "smtp_alert_vrrp", false),
             interface,
             virtual_router_id: vrid,
             version: p::VrrpVersion::from_number(u64::from(version)).unwrap_or_default(),
@@ -1014,6 +1053,7 @@ impl<'a> Cx<'a> {
         });
         let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
         Some(p::VirtualServer {
+            smtp_alert: self.smtp_alert(b, "smtp_alert_checker", false),
             key,
             protocol: protocol.and_then(|p| p.parse().ok()),
             scheduler: b
@@ -1096,6 +1136,8 @@ impl<'a> Cx<'a> {
             })
             .unwrap_or_default();
         Some(p::RealServer {
+            // Unlike every other object, a real server alerts unless told not to.
+            smtp_alert: self.smtp_alert(rb, "smtp_alert_checker", true),
             address,
             port,
             weight: rb.uint("weight").unwrap_or(1) as u32,
@@ -1269,6 +1311,47 @@ impl<'a> Cx<'a> {
             origin: self.origin(c.site),
         })
     }
+}
+
+/// `lvs_sync_daemon IFNAME [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]` (the
+/// instance and the id may also come third and fourth without their words, as keepalived
+/// accepted them once).
+fn lvs_sync_daemon(s: &Setting) -> Option<p::LvsSyncDaemon> {
+    let words: Vec<&str> = s.args.iter().map(|a| a.text.as_str()).collect();
+    let mut out = p::LvsSyncDaemon {
+        interface: words.first()?.to_string(),
+        instance: None,
+        sync_id: None,
+        max_len: None,
+        port: None,
+        ttl: None,
+        group: None,
+    };
+    let mut i = 1;
+    while i < words.len() {
+        let value = words.get(i + 1).copied();
+        match words[i] {
+            "inst" => out.instance = out.instance.take().or(value.map(str::to_string)),
+            "id" => out.sync_id = value.and_then(|v| v.parse().ok()),
+            "maxlen" => out.max_len = value.and_then(|v| v.parse().ok()).filter(|v| (1..=65507).contains(v)),
+            "port" => out.port = value.and_then(|v| v.parse().ok()).filter(|v| *v > 0),
+            "ttl" => out.ttl = value.and_then(|v| v.parse().ok()).filter(|v| *v > 0),
+            "group" => out.group = value.and_then(values::parse_ip).filter(|a: &IpAddr| a.is_multicast()),
+            w if i == 1 => {
+                out.instance = Some(w.to_string());
+                i += 1;
+                continue;
+            }
+            w if i == 2 => {
+                out.sync_id = w.parse().ok();
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 2;
+    }
+    Some(out)
 }
 
 /// The plan's garp timing from the resolved one.
@@ -1568,5 +1651,41 @@ mod tests {
         let p = plan("bfd_instance b {\n neighbor_ip 192.0.2.1\n min_rx 2.5\n min_tx 1.4\n}\n");
         let b = &p.bfd_instances[0];
         assert_eq!((b.min_rx_ms, b.min_tx_ms, b.idle_tx_ms), (3, 1, 1000));
+    }
+
+    #[test]
+    fn mail_alerts_and_the_lvs_sync_daemon() {
+        let p = plan(
+            "global_defs {\n notification_email {\n ops@example.com\n noc@example.com\n }\n \
+             notification_email_from ka@example.com\n smtp_server 192.0.2.25 587\n smtp_alert_vrrp\n \
+             smtp_alert false\n lvs_sync_daemon eth1 A id 7 ttl 2\n lvs_flush\n lvs_flush_on_stop VS\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n\
+             virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n }\n \
+             real_server 10.0.1.2 80 {\n smtp_alert true\n }\n}\n",
+        );
+        let g = &p.global;
+        let smtp = g.smtp.as_ref().expect("an SMTP server is set");
+        assert_eq!(
+            (smtp.server.as_str(), smtp.port, smtp.connect_timeout_ms),
+            ("192.0.2.25", 587, 30_000)
+        );
+        assert_eq!(smtp.to, ["ops@example.com", "noc@example.com"]);
+        assert_eq!(smtp.from.as_deref(), Some("ka@example.com"));
+        assert!(p.vrrp_instances[0].smtp_alert, "smtp_alert_vrrp overrides smtp_alert");
+        let v = &p.virtual_servers[0];
+        assert!(!v.smtp_alert);
+        assert_eq!(
+            v.real_servers.iter().map(|r| r.smtp_alert).collect::<Vec<_>>(),
+            [false, true],
+            "the global smtp_alert false applies to real servers that do not say"
+        );
+        let d = g.lvs_sync_daemon.as_ref().unwrap();
+        assert_eq!(
+            (d.interface.as_str(), d.instance.as_deref(), d.sync_id, d.ttl),
+            ("eth1", Some("A"), Some(7), Some(2))
+        );
+        assert!(g.lvs_flush);
+        assert_eq!(g.lvs_flush_on_stop, p::FlushOnStop::Vs);
+        p.validate().expect("the plan validates");
     }
 }

@@ -388,9 +388,105 @@ pub struct Global {
     /// `dynamic_interfaces`: tolerate interfaces that do not exist yet.
     #[serde(default, skip_serializing_if = "is_false")]
     pub dynamic_interfaces: bool,
+    /// E-mail alerts: where they go and through which server; `None` without `smtp_server`
+    /// (keepalived then sends none). Which objects alert is each object's `smtp_alert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<Smtp>,
+    /// `lvs_sync_daemon`: the IPVS connection-synchronisation daemon, run as master on the
+    /// node where `instance` is MASTER and as backup elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lvs_sync_daemon: Option<LvsSyncDaemon>,
+    /// `lvs_flush`: delete every IPVS virtual server at start-up, also ones keepalived did not
+    /// create.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lvs_flush: bool,
+    /// `lvs_flush_on_stop`: what to delete from IPVS in one go at shutdown.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub lvs_flush_on_stop: FlushOnStop,
     /// The first `global_defs` block; `None` when there is none (all defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+}
+
+/// E-mail alerts (`notification_email`, `notification_email_from`, `smtp_server`,
+/// `smtp_helo_name`, `smtp_connect_timeout`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    /// The relay: an IP address or a host name.
+    pub server: String,
+    /// Default 25.
+    #[serde(default = "default_smtp_port", skip_serializing_if = "is_25_u16")]
+    #[schemars(extend("default" = 25))]
+    pub port: u16,
+    /// The HELO name; `None`: the host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helo_name: Option<String>,
+    /// Default 30000.
+    #[serde(default = "default_smtp_timeout", skip_serializing_if = "is_30000_u64")]
+    #[schemars(extend("default" = 30000))]
+    pub connect_timeout_ms: u64,
+    /// The sender; `None`: keepalived's own default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The recipients, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+fn is_25_u16(v: &u16) -> bool {
+    *v == 25
+}
+
+fn default_smtp_timeout() -> u64 {
+    30_000
+}
+
+fn is_30000_u64(v: &u64) -> bool {
+    *v == 30_000
+}
+
+/// `lvs_sync_daemon IFNAME [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LvsSyncDaemon {
+    /// The interface the sync messages are sent and received on.
+    pub interface: String,
+    /// The vrrp_instance whose state decides master or backup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The sync id (0-255); `None`: the VRID of `instance`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_id: Option<u8>,
+    /// The largest sync message; `None`: the kernel's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_len: Option<u16>,
+    /// The multicast port; `None`: the kernel's (8848).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The multicast TTL; `None`: the kernel's (1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<u8>,
+    /// The multicast group; `None`: the kernel's (224.0.0.81).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<IpAddr>,
+}
+
+/// What `lvs_flush_on_stop` deletes at shutdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FlushOnStop {
+    /// Nothing in one go: each virtual server is removed on its own (the default).
+    #[default]
+    None,
+    /// The whole IPVS table.
+    All,
+    /// Only keepalived's virtual servers (their real servers go with them).
+    Vs,
 }
 
 fn default_mcast4() -> Ipv4Addr {
@@ -429,6 +525,10 @@ impl Default for Global {
             lvs_timeout_tcpfin_ms: None,
             lvs_timeout_udp_ms: None,
             dynamic_interfaces: false,
+            smtp: None,
+            lvs_sync_daemon: None,
+            lvs_flush: false,
+            lvs_flush_on_stop: FlushOnStop::None,
             origin: None,
         }
     }
@@ -1085,6 +1185,9 @@ pub struct VrrpInstance {
     /// The sync group the instance belongs to (which lists it as a member).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_group: Option<String>,
+    /// Sends e-mail alerts on its changes (its own `smtp_alert`, else the global settings).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub smtp_alert: bool,
     pub origin: Origin,
 }
 
@@ -1102,6 +1205,9 @@ pub struct SyncGroup {
     /// Members keep their own tracker weights.
     #[serde(default, skip_serializing_if = "is_false")]
     pub tracking_weight: bool,
+    /// Sends e-mail alerts on its changes (its own `smtp_alert`, else the global settings).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub smtp_alert: bool,
     pub origin: Origin,
 }
 
@@ -1500,6 +1606,9 @@ pub struct RealServer {
     pub notify_down: Option<Command>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkers: Vec<Checker>,
+    /// Sends e-mail alerts on its changes (its own `smtp_alert`, else the global settings).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub smtp_alert: bool,
     pub origin: Origin,
 }
 
@@ -1549,6 +1658,9 @@ pub struct VirtualServer {
     pub sorry_server: Option<RealServer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub real_servers: Vec<RealServer>,
+    /// Sends e-mail alerts on its changes (its own `smtp_alert`, else the global settings).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub smtp_alert: bool,
     pub origin: Origin,
 }
 

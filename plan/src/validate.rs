@@ -154,6 +154,22 @@ impl V {
         self.unique("vrrp_instances", &p.vrrp_instances, |s| &s.name);
         self.unique("sync_groups", &p.sync_groups, |s| &s.name);
         self.unique("virtual_server_groups", &p.virtual_server_groups, |s| &s.name);
+        if let Some(d) = &p.global.lvs_sync_daemon {
+            if d.interface.is_empty() {
+                self.err("global.lvs_sync_daemon.interface", "empty interface name");
+            }
+            if let Some(inst) = &d.instance {
+                if !p.vrrp_instances.iter().any(|i| &i.name == inst) {
+                    self.err(
+                        "global.lvs_sync_daemon.instance",
+                        format!("no vrrp_instance `{inst}` in the plan"),
+                    );
+                }
+            }
+        }
+        if p.global.smtp.as_ref().is_some_and(|s| s.server.is_empty()) {
+            self.err("global.smtp.server", "empty server name");
+        }
 
         for (i, s) in p.vrrp_scripts.iter().enumerate() {
             let path = format!("vrrp_scripts[{i}]");
