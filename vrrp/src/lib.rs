@@ -23,12 +23,19 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod instance;
 pub mod packet;
+pub mod priority;
+pub mod sim;
+pub mod sync;
 pub mod time;
 pub mod timers;
 pub mod validate;
 
 pub use config::{AuthConfig, InitialState, InstanceConfig, Peer};
+pub use instance::{Action, Input, Instance, State};
 pub use packet::{decode, encode, Addrs, Advert, Auth, ChecksumForm, DecodeError, EncodeError, Family, Version};
+pub use priority::{effective_priority, Tracked, Tracker};
+pub use sync::SyncGroup;
 pub use time::{Micros, Time};
 pub use validate::{validate, Drop, RxMeta};
