@@ -198,3 +198,38 @@ fn v2_ipv4_unicast() {
         [90, 0]
     );
 }
+
+#[test]
+fn keepalived_adverts_drive_a_backup() {
+    // keepalived's master advert and then its priority-0 advert, as received by a peer
+    // configured like it at priority 100: the peer stays backup, then takes over after
+    // its skew time (v3, the learned 50 cs: 156 × 50 × 625 / 16 µs).
+    use vigil_vrrp::{Action, Input, Instance, State, Time};
+    let cfg = peer_config(
+        53,
+        Version::V3,
+        &["10.99.0.103", "10.99.0.104", "10.99.0.105"],
+        Micros::from_secs(1),
+    );
+    let mut inst = Instance::new(cfg);
+    inst.handle(Time(0), Input::Startup);
+    let packets = load("v3-ipv4");
+    for (k, p) in packets.iter().enumerate() {
+        let advert = decode(&p.bytes, p.src, p.dst).unwrap();
+        let rx = RxMeta {
+            src: p.src,
+            dst: p.dst,
+            ttl: p.ttl,
+        };
+        let acts = inst.handle(Time(1_000_000 * (k as u64 + 1)), Input::Advert { advert, rx });
+        assert!(!acts.iter().any(|a| matches!(a, Action::Discarded(_))), "{acts:?}");
+    }
+    assert_eq!(inst.state(), State::Backup);
+    assert_eq!(inst.master_adver_int(), Micros::from_millis(500));
+    assert_eq!(inst.next_deadline(), Some(Time(2_000_000 + 156 * 50 * 625 / 16)));
+    let acts = inst.handle(inst.next_deadline().unwrap(), Input::Timer);
+    assert!(acts.contains(&Action::Transition {
+        from: State::Backup,
+        to: State::Master
+    }));
+}
