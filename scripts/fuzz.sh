@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the front end (fuzz/fuzz_targets/frontend.rs) and the compiler with its lowering to
-# a plan (fuzz/fuzz_targets/compiler.rs), each for a bounded time.
+# Fuzzes the front end (fuzz/fuzz_targets/frontend.rs), the compiler with its lowering to
+# a plan (fuzz/fuzz_targets/compiler.rs) and the VRRP advert decoder with the state machine
+# behind it (fuzz/fuzz_targets/vrrp_decode.rs), each for a bounded time.
 #   scripts/fuzz.sh [SECONDS]     # per target; default 60
 # Needs the nightly toolchain and cargo-fuzz (scripts/test-all.sh installs both). Seeds the
 # corpora (fuzz/corpus/TARGET, not committed) with the shared real configurations and with
@@ -110,10 +111,31 @@ repeat 'a {} ' 10000 | seed blocks-on-one-line
 
 echo "fuzz.sh: $(find "$CORPUS" -type f | wc -l) inputs in $CORPUS"
 
+# --- seeds for vrrp_decode: the adverts captured from keepalived (vrrp/tests/data) -------
+# Each becomes flags (bit 0 IPv6, bit 1 multicast destination), the source address, the
+# VRRP message: the layout fuzz/fuzz_targets/vrrp_decode.rs reads.
+VRRP_CORPUS=$ROOT/fuzz/corpus/vrrp_decode
+mkdir -p "$VRRP_CORPUS"
+hex_to_file() { printf '%b' "$(printf '%s' "$1" | sed 's/../\\x&/g')" >"$2"; }
+ip4_hex() { local IFS=.; set -- $1; printf '%02x%02x%02x%02x' "$1" "$2" "$3" "$4"; }
+n=0
+for f in "$ROOT"/vrrp/tests/data/*.txt; do
+    while read -r src dst _ttl payload; do
+        case "$src" in '#'* | '') continue ;; esac
+        case "$dst" in 224.* | ff*) mc=2 ;; *) mc=0 ;; esac
+        case "$src" in
+            *:*) continue ;; # IPv6 sources are left to the fuzzer (no portable expander here)
+            *) hex_to_file "$(printf '%02x' $mc)$(ip4_hex "$src")$payload" "$VRRP_CORPUS/$(basename "$f" .txt)-$n" ;;
+        esac
+        n=$((n + 1))
+    done <"$f"
+done
+echo "fuzz.sh: $(find "$VRRP_CORPUS" -type f | wc -l) inputs in $VRRP_CORPUS"
+
 # --- build and run ---------------------------------------------------------------------
 cd fuzz
-for target in frontend compiler; do
-    if [ "$target" != frontend ]; then
+for target in frontend compiler vrrp_decode; do
+    if [ "$target" = compiler ]; then
         mkdir -p "$ROOT/fuzz/corpus/$target"
         cp -n "$CORPUS"/* "$ROOT/fuzz/corpus/$target"/ 2>/dev/null || true
     fi

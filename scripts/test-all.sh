@@ -53,7 +53,7 @@ step "cargo test --workspace"
 cargo test --workspace
 
 if [ "$FUZZ_SECONDS" != 0 ]; then
-    step "fuzzing the front end and the compiler for ${FUZZ_SECONDS}s each"
+    step "fuzzing the front end, the compiler and the VRRP decoder for ${FUZZ_SECONDS}s each"
     scripts/fuzz.sh "$FUZZ_SECONDS"
 fi
 

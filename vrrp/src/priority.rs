@@ -1,0 +1,115 @@
+//! Effective priority from trackers, as a pure function (keepalived 2.2.7 `vrrp_track.c`:
+//! process_script_update_priority, initialise_track_script_state,
+//! vrrp_set_effective_priority).
+//!
+//! Each tracked object (script, interface, file, process, BFD) is up or down. With
+//! `reverse` keepalived multiplies the weight by −1, which comes to the same as inverting
+//! the object's state:
+//!
+//! * weight 0: the instance is in FAULT while the (possibly inverted) object is down;
+//! * weight > 0: adds the weight while it is up;
+//! * weight < 0: adds the (negative) weight while it is down.
+//!
+//! The total is clamped to 1..=254; an owner (255) is never adjusted, but a weight-0
+//! tracker still faults it.
+
+/// One tracked object as seen by one instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tracker {
+    /// −254..=254 (keepalived's range); 0 means "fault when down".
+    pub weight: i32,
+    pub reverse: bool,
+    pub up: bool,
+}
+
+impl Tracker {
+    pub fn new(weight: i32, reverse: bool) -> Tracker {
+        Tracker {
+            weight,
+            reverse,
+            up: true,
+        }
+    }
+    fn effective_up(&self) -> bool {
+        self.up != self.reverse
+    }
+    /// What this tracker adds to the priority now.
+    pub fn contribution(&self) -> i32 {
+        match self.weight {
+            w if w > 0 && self.effective_up() => w,
+            w if w < 0 && !self.effective_up() => w,
+            _ => 0,
+        }
+    }
+    pub fn faults(&self) -> bool {
+        self.weight == 0 && !self.effective_up()
+    }
+}
+
+/// The outcome of the trackers for one instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tracked {
+    Priority(u8),
+    /// A weight-0 tracker is down.
+    Fault,
+}
+
+/// The effective priority for configured priority `base` and the trackers.
+pub fn effective_priority(base: u8, trackers: &[Tracker]) -> Tracked {
+    if trackers.iter().any(Tracker::faults) {
+        return Tracked::Fault;
+    }
+    if base == 255 {
+        return Tracked::Priority(255);
+    }
+    let total = i64::from(base) + trackers.iter().map(|t| i64::from(t.contribution())).sum::<i64>();
+    Tracked::Priority(total.clamp(1, 254) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(weight: i32, reverse: bool, up: bool) -> Tracker {
+        Tracker { weight, reverse, up }
+    }
+
+    #[test]
+    fn weights_and_signs() {
+        assert_eq!(effective_priority(100, &[]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[t(20, false, true)]), Tracked::Priority(120));
+        assert_eq!(effective_priority(100, &[t(20, false, false)]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[t(-30, false, true)]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[t(-30, false, false)]), Tracked::Priority(70));
+        assert_eq!(
+            effective_priority(100, &[t(20, false, true), t(-30, false, false)]),
+            Tracked::Priority(90)
+        );
+    }
+
+    #[test]
+    fn reverse_inverts_the_state() {
+        assert_eq!(effective_priority(100, &[t(20, true, true)]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[t(20, true, false)]), Tracked::Priority(120));
+        assert_eq!(effective_priority(100, &[t(-30, true, true)]), Tracked::Priority(70));
+        assert_eq!(effective_priority(100, &[t(-30, true, false)]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[t(0, true, true)]), Tracked::Fault);
+        assert_eq!(effective_priority(100, &[t(0, true, false)]), Tracked::Priority(100));
+    }
+
+    #[test]
+    fn clamps_owner_and_fault() {
+        assert_eq!(effective_priority(250, &[t(20, false, true)]), Tracked::Priority(254));
+        assert_eq!(effective_priority(10, &[t(-50, false, false)]), Tracked::Priority(1));
+        assert_eq!(effective_priority(255, &[t(-50, false, false)]), Tracked::Priority(255));
+        assert_eq!(effective_priority(255, &[t(0, false, false)]), Tracked::Fault);
+        assert_eq!(
+            effective_priority(100, &[t(0, false, false), t(50, false, true)]),
+            Tracked::Fault
+        );
+        assert_eq!(
+            effective_priority(100, &[t(0, false, true), t(50, false, true)]),
+            Tracked::Priority(150)
+        );
+    }
+}
