@@ -1092,14 +1092,44 @@ impl<'a> Cx<'a> {
         let mut persistence = b
             .get("persistence_timeout")
             .map(|s| s.arg(0).and_then(|a| a.text.parse::<u32>().ok()).unwrap_or(360));
+        // persistence_granularity sets the default timeout when none is set yet.
+        let granularity_at = b.settings.iter().position(|x| x.name() == "persistence_granularity");
+        let timeout_at = b.settings.iter().position(|x| x.name() == "persistence_timeout");
+        if granularity_at.is_some_and(|g| timeout_at.is_none_or(|t| t > g)) && persistence.is_none() {
+            persistence = Some(360);
+        }
         if vs_port == 0 && !fwmark && persistence.is_none() && matches!(key, p::ServiceKey::Address { .. }) {
             persistence = Some(360);
         }
+        // A group with an address entry of port 0 is made persistent too.
+        if let p::ServiceKey::Group { name } = &key {
+            let zero_port = self
+                .virtual_server_groups()
+                .iter()
+                .filter(|g| g.name == *name)
+                .flat_map(|g| g.entries.iter())
+                .any(|e| e.address.is_some() && e.port.unwrap_or(0) == 0);
+            if persistence.is_none() && zero_port {
+                persistence = Some(360);
+            }
+        }
+        // keepalived reads an IPv4 service's granularity as an address (inet_aton-like: a
+        // plain number N is the address N, so `24` is 0.0.0.24).
+        let v4 = match &key {
+            p::ServiceKey::Address { address, .. } => address.is_ipv4(),
+            p::ServiceKey::Fwmark { family, .. } => *family == p::Family::Ipv4,
+            p::ServiceKey::Group { .. } => true,
+        };
+        let persistence_granularity = b.text("persistence_granularity").map(|g| match g.parse::<u32>() {
+            Ok(n) if v4 && !g.contains('.') => std::net::Ipv4Addr::from(n).to_string(),
+            _ => g.to_string(),
+        });
         let vs_ctx = VsCtx {
             block: b,
             forwarding,
             vs_port,
             fwmark,
+            group: matches!(key, p::ServiceKey::Group { .. }),
             delay_loop_ms,
         };
         let mut real_servers: Vec<p::RealServer> = Vec::new();
@@ -1121,16 +1151,31 @@ impl<'a> Cx<'a> {
         if hysteresis >= quorum {
             hysteresis = quorum.saturating_sub(1);
         }
-        let sorry_server = b.get("sorry_server").and_then(|ss| {
+        // sorry_server_lvs_method and sorry_server_inhibit apply to a sorry server already
+        // read: keepalived ignores them before it (`... used without sorry_server`).
+        let ss_at = b.settings.iter().rposition(|x| x.name() == "sorry_server");
+        let sorry_server = ss_at.and_then(|at| {
+            let ss = &b.settings[at];
+            let after = &b.settings[at + 1..];
             let mut r = self.real_server(ss, None, &vs_ctx)?;
-            if let Some(f) = b.get("sorry_server_lvs_method").and_then(|m| m.arg(0)) {
+            if let Some(f) = after
+                .iter()
+                .rev()
+                .find(|x| x.name() == "sorry_server_lvs_method")
+                .and_then(|m| m.arg(0))
+            {
                 r.forwarding = match f.text.to_ascii_uppercase().as_str() {
                     "DR" => p::Forwarding::Dr,
                     "TUN" => p::Forwarding::Tun,
                     _ => p::Forwarding::Nat,
                 };
+                let written = ss.arg(1).and_then(|a| match a.value {
+                    Value::Port(p) => Some(p),
+                    _ => None,
+                });
+                r.port = rs_port(r.forwarding, written, &vs_ctx);
             }
-            r.inhibit_on_failure = b.flag("sorry_server_inhibit");
+            r.inhibit_on_failure = after.iter().any(|x| x.name() == "sorry_server_inhibit");
             Some(r)
         });
         let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
@@ -1153,7 +1198,7 @@ impl<'a> Cx<'a> {
             .collect(),
             forwarding,
             persistence_timeout_secs: persistence,
-            persistence_granularity: b.text("persistence_granularity").map(str::to_string),
+            persistence_granularity,
             one_packet,
             delay_loop_ms,
             ha_suspend: b.flag("ha_suspend") && !fwmark,
@@ -1181,11 +1226,7 @@ impl<'a> Cx<'a> {
             _ => None,
         });
         let forwarding = b.and_then(Self::forwarding).unwrap_or(vs.forwarding);
-        let port = match (forwarding, vs.fwmark) {
-            (p::Forwarding::Nat, _) => written_port.unwrap_or(vs.vs_port),
-            (_, true) => 0,
-            (_, false) => vs.vs_port,
-        };
+        let port = rs_port(forwarding, written_port, vs);
         let empty = Block::default();
         let rb = b.unwrap_or(&empty);
         let checkers = b
@@ -1374,7 +1415,23 @@ impl<'a> Cx<'a> {
 /// Whether a checker type probes an address and port of its own (not a script, file or
 /// BFD session, and not ICMP).
 fn connects(kind: &str) -> bool {
-    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK" | "PING_CHECK")
+    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK")
+}
+
+/// The port IPVS is given for a real or sorry server, as keepalived fixes it after reading
+/// the virtual server: a virtual_server_group's servers keep the port as written (keepalived
+/// only warns); NAT keeps a written non-zero port and otherwise takes the service's (a fwmark
+/// service has none); DR and TUN take the service's port, 0 for a fwmark service.
+fn rs_port(forwarding: p::Forwarding, written: Option<u16>, vs: &VsCtx<'_>) -> u16 {
+    if vs.group {
+        return written.unwrap_or(0);
+    }
+    match (forwarding, vs.fwmark) {
+        (p::Forwarding::Nat, true) => written.unwrap_or(0),
+        (p::Forwarding::Nat, false) => written.filter(|&p| p != 0).unwrap_or(vs.vs_port),
+        (_, true) => 0,
+        (_, false) => vs.vs_port,
+    }
 }
 
 struct VsCtx<'b> {
@@ -1382,6 +1439,8 @@ struct VsCtx<'b> {
     forwarding: p::Forwarding,
     vs_port: u16,
     fwmark: bool,
+    /// A `virtual_server group NAME`.
+    group: bool,
     delay_loop_ms: u64,
 }
 
@@ -1575,6 +1634,53 @@ mod tests {
         let o = &p.vrrp_instances[2];
         let ifs: Vec<&str> = o.track.interfaces.iter().map(|t| t.interface.as_str()).collect();
         assert_eq!(ifs, ["eth2"]);
+    }
+
+    #[test]
+    fn real_and_sorry_server_ports_as_keepalived_fixes_them() {
+        // Found by the plan differential (tests/plan_differential.rs), verified with keepalived -d.
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n lb_kind NAT\n protocol TCP\n real_server 10.0.1.1 0 {\n PING_CHECK {\n }\n }\n}\n\
+             virtual_server 10.0.0.2 443 {\n lb_kind DR\n protocol TCP\n sorry_server_lvs_method NAT\n sorry_server_inhibit\n \
+             sorry_server 10.0.2.9 8080\n real_server 10.0.2.1 443 {\n }\n}\n\
+             virtual_server 10.0.0.3 443 {\n lb_kind DR\n protocol TCP\n sorry_server 10.0.3.9 8080\n sorry_server_lvs_method NAT\n \
+             real_server 10.0.3.1 443 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(v[0].real_servers[0].port, 80, "NAT port 0 takes the service's port");
+        assert_eq!(
+            v[0].real_servers[0].checkers[0].connect_port,
+            Some(0),
+            "PING_CHECK probes the written port"
+        );
+        let s = v[1].sorry_server.as_ref().unwrap();
+        assert_eq!(
+            (s.forwarding, s.port, s.inhibit_on_failure),
+            (p::Forwarding::Dr, 443, false),
+            "options before sorry_server are ignored"
+        );
+        let s = v[2].sorry_server.as_ref().unwrap();
+        assert_eq!(
+            (s.forwarding, s.port),
+            (p::Forwarding::Nat, 8080),
+            "a NAT sorry server keeps its port"
+        );
+    }
+
+    #[test]
+    fn persistence_granularity_as_keepalived_reads_it() {
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n protocol TCP\n persistence_granularity 24\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server 10.0.0.2 80 {\n protocol TCP\n persistence_granularity 255.255.255.0\n persistence_timeout 50\n real_server 10.0.1.1 80 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(v[0].persistence_granularity.as_deref(), Some("0.0.0.24"));
+        assert_eq!(
+            v[0].persistence_timeout_secs,
+            Some(360),
+            "a granularity sets the default timeout"
+        );
+        assert_eq!(v[1].persistence_timeout_secs, Some(50));
     }
 
     #[test]
