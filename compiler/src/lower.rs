@@ -1041,7 +1041,12 @@ impl<'a> Cx<'a> {
     }
 
     fn forwarding(b: &Block) -> Option<p::Forwarding> {
-        let s = b.get("lb_kind").or(b.get("lvs_method"))?;
+        // lb_kind and lvs_method are one keyword to keepalived: the last one read wins.
+        let s = b
+            .settings
+            .iter()
+            .rev()
+            .find(|x| matches!(x.name(), "lb_kind" | "lvs_method"))?;
         Some(match s.arg(0)?.text.to_ascii_uppercase().as_str() {
             "DR" => p::Forwarding::Dr,
             "TUN" => p::Forwarding::Tun,
@@ -1092,8 +1097,39 @@ impl<'a> Cx<'a> {
         let mut persistence = b
             .get("persistence_timeout")
             .map(|s| s.arg(0).and_then(|a| a.text.parse::<u32>().ok()).unwrap_or(360));
+        // keepalived reads an IPv4 service's granularity as an address (inet_aton-like: a
+        // plain number N is the address N, so `24` is 0.0.0.24), an IPv6 one's as a prefix
+        // length 1..128; a fwmark service without ip_family takes its family from the text. An
+        // unreadable granularity is ignored, and does not set the timeout.
+        let v4 = match &key {
+            p::ServiceKey::Address { address, .. } => Some(address.is_ipv4()),
+            p::ServiceKey::Fwmark { .. } => match b.text("ip_family") {
+                Some("inet6") => Some(false),
+                Some("inet") => Some(true),
+                _ => None,
+            },
+            p::ServiceKey::Group { .. } => None,
+        };
+        let persistence_granularity = b.text("persistence_granularity").and_then(|g| {
+            let v4 = v4.unwrap_or(g.contains('.'));
+            if v4 {
+                match g.parse::<u32>() {
+                    Ok(n) => Some(std::net::Ipv4Addr::from(n).to_string()),
+                    Err(_) => g.parse::<std::net::Ipv4Addr>().ok().map(|a| a.to_string()),
+                }
+            } else {
+                g.parse::<u8>()
+                    .ok()
+                    .filter(|n| (1..=128).contains(n))
+                    .map(|n| n.to_string())
+            }
+        });
         // persistence_granularity sets the default timeout when none is set yet.
-        let granularity_at = b.settings.iter().position(|x| x.name() == "persistence_granularity");
+        let granularity_at = b
+            .settings
+            .iter()
+            .position(|x| x.name() == "persistence_granularity")
+            .filter(|_| persistence_granularity.is_some());
         let timeout_at = b.settings.iter().position(|x| x.name() == "persistence_timeout");
         if granularity_at.is_some_and(|g| timeout_at.is_none_or(|t| t > g)) && persistence.is_none() {
             persistence = Some(360);
@@ -1113,17 +1149,6 @@ impl<'a> Cx<'a> {
                 persistence = Some(360);
             }
         }
-        // keepalived reads an IPv4 service's granularity as an address (inet_aton-like: a
-        // plain number N is the address N, so `24` is 0.0.0.24).
-        let v4 = match &key {
-            p::ServiceKey::Address { address, .. } => address.is_ipv4(),
-            p::ServiceKey::Fwmark { family, .. } => *family == p::Family::Ipv4,
-            p::ServiceKey::Group { .. } => true,
-        };
-        let persistence_granularity = b.text("persistence_granularity").map(|g| match g.parse::<u32>() {
-            Ok(n) if v4 && !g.contains('.') => std::net::Ipv4Addr::from(n).to_string(),
-            _ => g.to_string(),
-        });
         let vs_ctx = VsCtx {
             block: b,
             forwarding,
@@ -1178,24 +1203,39 @@ impl<'a> Cx<'a> {
             r.inhibit_on_failure = after.iter().any(|x| x.name() == "sorry_server_inhibit");
             Some(r)
         });
-        let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
+        // One packet scheduling needs UDP, or a fwmark service.
+        let one_packet = b.flag("ops") && (fwmark || protocol.as_deref() == Some("UDP"));
+        // lb_algo and lvs_sched are one keyword (the last wins); sh-* and mh-* flags count only
+        // when the scheduler read before them is sh or mh.
+        let mut scheduler: Option<&str> = None;
+        let mut flags: Vec<&str> = Vec::new();
+        for x in &b.settings {
+            match x.name() {
+                "lb_algo" | "lvs_sched" => scheduler = x.arg(0).map(|a| a.text.as_str()).or(scheduler),
+                f @ ("flag-1" | "flag-2" | "flag-3") => flags.push(f),
+                f @ ("sh-port" | "sh-fallback") if scheduler == Some("sh") => flags.push(f),
+                f @ ("mh-port" | "mh-fallback") if scheduler == Some("mh") => flags.push(f),
+                _ => {}
+            }
+        }
+        let scheduler_flags: Vec<String> = [
+            "flag-1",
+            "flag-2",
+            "flag-3",
+            "sh-fallback",
+            "sh-port",
+            "mh-fallback",
+            "mh-port",
+        ]
+        .into_iter()
+        .filter(|f| flags.contains(f))
+        .map(str::to_string)
+        .collect();
         Some(p::VirtualServer {
             key,
             protocol,
-            scheduler: b.text("lb_algo").or(b.text("lvs_sched")).unwrap_or("wlc").to_string(),
-            scheduler_flags: [
-                "flag-1",
-                "flag-2",
-                "flag-3",
-                "sh-fallback",
-                "sh-port",
-                "mh-fallback",
-                "mh-port",
-            ]
-            .into_iter()
-            .filter(|f| b.has(f))
-            .map(str::to_string)
-            .collect(),
+            scheduler: scheduler.unwrap_or("wlc").to_string(),
+            scheduler_flags,
             forwarding,
             persistence_timeout_secs: persistence,
             persistence_granularity,
@@ -1665,6 +1705,37 @@ mod tests {
             (p::Forwarding::Nat, 8080),
             "a NAT sorry server keeps its port"
         );
+    }
+
+    #[test]
+    fn virtual_server_keywords_read_in_order() {
+        // Found by the plan differential, verified with keepalived -d.
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_method TUN\n lb_kind DR\n lb_algo sh\n lvs_sched lc\n \
+             real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server 10.0.0.2 80 {\n protocol TCP\n sh-port\n lb_algo sh\n sh-fallback\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server fwmark 3 {\n ops\n persistence_granularity 24\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server fd00::1 80 {\n protocol TCP\n persistence_granularity 255.255.255.0\n real_server fd00::2 80 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(
+            (v[0].forwarding, v[0].scheduler.as_str()),
+            (p::Forwarding::Dr, "lc"),
+            "the last one wins"
+        );
+        assert_eq!(
+            v[1].scheduler_flags,
+            ["sh-fallback"],
+            "sh-port before lb_algo sh is ignored"
+        );
+        assert!(v[2].one_packet, "ops holds for a fwmark service");
+        assert_eq!(
+            v[2].persistence_granularity.as_deref(),
+            Some("24"),
+            "a fwmark service's `24` is an IPv6 prefix"
+        );
+        assert_eq!(v[3].persistence_granularity, None, "an address is no IPv6 granularity");
+        assert_eq!(v[3].persistence_timeout_secs, None);
     }
 
     #[test]

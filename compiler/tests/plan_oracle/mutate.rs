@@ -853,14 +853,30 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             if coin(rng) {
                 let v6 = conf.lines[conf.blocks[b].start].contains(':');
                 let a = if v6 { "fd00:7::9 8080" } else { "10.7.0.9 8080" };
-                conf.set(b, "sorry_server", a);
+                let mut lines = vec![format!("sorry_server {a}")];
                 if coin(rng) {
-                    conf.set(b, "sorry_server_inhibit", "");
+                    lines.push("sorry_server_inhibit".into());
                 }
                 if coin(rng) {
-                    conf.set(b, "sorry_server_lvs_method", pick(rng, &["NAT", "DR", "TUN"]));
+                    lines.push(format!("sorry_server_lvs_method {}", pick(rng, &["NAT", "DR", "TUN"])));
                 }
-                m("sorry server", format!("sorry_server {a}"), Scope::Check)
+                // keepalived applies the options only after the sorry_server line.
+                let before = coin(rng);
+                if before {
+                    lines.rotate_left(1);
+                }
+                conf.remove(b, "sorry_server_inhibit");
+                conf.remove(b, "sorry_server_lvs_method");
+                conf.put(b, "sorry_server", &lines);
+                m(
+                    if before {
+                        "sorry server options first"
+                    } else {
+                        "sorry server"
+                    },
+                    lines.join("; "),
+                    Scope::Check,
+                )
             } else {
                 let s = conf.blocks[b].start;
                 let mark = 1 + rng.below(1000);
