@@ -653,7 +653,7 @@ impl<'a> Cx<'a> {
                 .collect()
         };
         let mut vips = addresses("virtual_ipaddress");
-        let mut evips = addresses("virtual_ipaddress_excluded");
+        let evips = addresses("virtual_ipaddress_excluded");
         let peers: Vec<p::Peer> = b
             .all("unicast_peer")
             .flat_map(|s| s.lines())
@@ -669,9 +669,8 @@ impl<'a> Cx<'a> {
             .collect();
         let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
         let fam = if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 };
-        // keepalived drops addresses of the other family.
+        // keepalived drops virtual addresses of the other family; excluded ones it keeps.
         vips.retain(|a| a.address.is_ipv6() == v6);
-        evips.retain(|a| a.address.is_ipv6() == v6);
         let version = eff.version.version;
         let priority = eff.priority.value;
         let state = if eff.master.value {
@@ -711,7 +710,10 @@ impl<'a> Cx<'a> {
                 },
                 name: name.unwrap_or_else(|| format!("vrrp.{vrid}")),
                 mac: if kind == "macvlan" { mac } else { None },
-                xmit_base: b.flag("vmac_xmit_base"),
+                // Unicast over a VMAC needs xmit_base (keepalived sets it); strict mode clears it.
+                xmit_base: kind == "macvlan"
+                    && (b.flag("vmac_xmit_base") || (eff.unicast.value && b.has("interface")))
+                    && !strict,
             }
         });
         let sync_group = groups.iter().find(|g| g.members.contains(&name)).cloned();
@@ -959,7 +961,12 @@ impl<'a> Cx<'a> {
     }
 
     fn forwarding(b: &Block) -> Option<p::Forwarding> {
-        let s = b.get("lb_kind").or(b.get("lvs_method"))?;
+        // lb_kind and lvs_method are one keyword to keepalived: the last one read wins.
+        let s = b
+            .settings
+            .iter()
+            .rev()
+            .find(|x| matches!(x.name(), "lb_kind" | "lvs_method"))?;
         Some(match s.arg(0)?.text.to_ascii_uppercase().as_str() {
             "DR" => p::Forwarding::Dr,
             "TUN" => p::Forwarding::Tun,
@@ -1010,14 +1017,64 @@ impl<'a> Cx<'a> {
         let mut persistence = b
             .get("persistence_timeout")
             .map(|s| s.arg(0).and_then(|a| a.text.parse::<u32>().ok()).unwrap_or(360));
+        // keepalived reads an IPv4 service's granularity as an address (inet_aton-like: a
+        // plain number N is the address N, so `24` is 0.0.0.24), an IPv6 one's as a prefix
+        // length 1..128; a fwmark service without ip_family takes its family from the text. An
+        // unreadable granularity is ignored, and does not set the timeout.
+        let v4 = match &key {
+            p::ServiceKey::Address { address, .. } => Some(address.is_ipv4()),
+            p::ServiceKey::Fwmark { .. } => match b.text("ip_family") {
+                Some("inet6") => Some(false),
+                Some("inet") => Some(true),
+                _ => None,
+            },
+            p::ServiceKey::Group { .. } => None,
+        };
+        let persistence_granularity = b.text("persistence_granularity").and_then(|g| {
+            let v4 = v4.unwrap_or(g.contains('.'));
+            if v4 {
+                match g.parse::<u32>() {
+                    Ok(n) => Some(std::net::Ipv4Addr::from(n).to_string()),
+                    Err(_) => g.parse::<std::net::Ipv4Addr>().ok().map(|a| a.to_string()),
+                }
+            } else {
+                g.parse::<u8>()
+                    .ok()
+                    .filter(|n| (1..=128).contains(n))
+                    .map(|n| n.to_string())
+            }
+        });
+        // persistence_granularity sets the default timeout when none is set yet.
+        let granularity_at = b
+            .settings
+            .iter()
+            .position(|x| x.name() == "persistence_granularity")
+            .filter(|_| persistence_granularity.is_some());
+        let timeout_at = b.settings.iter().position(|x| x.name() == "persistence_timeout");
+        if granularity_at.is_some_and(|g| timeout_at.is_none_or(|t| t > g)) && persistence.is_none() {
+            persistence = Some(360);
+        }
         if vs_port == 0 && !fwmark && persistence.is_none() && matches!(key, p::ServiceKey::Address { .. }) {
             persistence = Some(360);
+        }
+        // A group with an address entry of port 0 is made persistent too.
+        if let p::ServiceKey::Group { name } = &key {
+            let zero_port = self
+                .virtual_server_groups()
+                .iter()
+                .filter(|g| g.name == *name)
+                .flat_map(|g| g.entries.iter())
+                .any(|e| e.address.is_some() && e.port.unwrap_or(0) == 0);
+            if persistence.is_none() && zero_port {
+                persistence = Some(360);
+            }
         }
         let vs_ctx = VsCtx {
             block: b,
             forwarding,
             vs_port,
             fwmark,
+            group: matches!(key, p::ServiceKey::Group { .. }),
             delay_loop_ms,
         };
         let mut real_servers: Vec<p::RealServer> = Vec::new();
@@ -1039,45 +1096,70 @@ impl<'a> Cx<'a> {
         if hysteresis >= quorum {
             hysteresis = quorum.saturating_sub(1);
         }
-        let sorry_server = b.get("sorry_server").and_then(|ss| {
+        // sorry_server_lvs_method and sorry_server_inhibit apply to a sorry server already
+        // read: keepalived ignores them before it (`... used without sorry_server`).
+        let ss_at = b.settings.iter().rposition(|x| x.name() == "sorry_server");
+        let sorry_server = ss_at.and_then(|at| {
+            let ss = &b.settings[at];
+            let after = &b.settings[at + 1..];
             let mut r = self.real_server(ss, None, &vs_ctx)?;
-            if let Some(f) = b.get("sorry_server_lvs_method").and_then(|m| m.arg(0)) {
+            if let Some(f) = after
+                .iter()
+                .rev()
+                .find(|x| x.name() == "sorry_server_lvs_method")
+                .and_then(|m| m.arg(0))
+            {
                 r.forwarding = match f.text.to_ascii_uppercase().as_str() {
                     "DR" => p::Forwarding::Dr,
                     "TUN" => p::Forwarding::Tun,
                     _ => p::Forwarding::Nat,
                 };
+                let written = ss.arg(1).and_then(|a| match a.value {
+                    Value::Port(p) => Some(p),
+                    _ => None,
+                });
+                r.port = rs_port(r.forwarding, written, &vs_ctx);
             }
-            r.inhibit_on_failure = b.flag("sorry_server_inhibit");
+            r.inhibit_on_failure = after.iter().any(|x| x.name() == "sorry_server_inhibit");
             Some(r)
         });
-        let one_packet = b.flag("ops") && protocol.as_deref() == Some("UDP");
+        // One packet scheduling needs UDP, or a fwmark service.
+        let one_packet = b.flag("ops") && (fwmark || protocol.as_deref() == Some("UDP"));
+        // lb_algo and lvs_sched are one keyword (the last wins); sh-* and mh-* flags count only
+        // when the scheduler read before them is sh or mh.
+        let mut scheduler: Option<&str> = None;
+        let mut flags: Vec<&str> = Vec::new();
+        for x in &b.settings {
+            match x.name() {
+                "lb_algo" | "lvs_sched" => scheduler = x.arg(0).map(|a| a.text.as_str()).or(scheduler),
+                f @ ("flag-1" | "flag-2" | "flag-3") => flags.push(f),
+                f @ ("sh-port" | "sh-fallback") if scheduler == Some("sh") => flags.push(f),
+                f @ ("mh-port" | "mh-fallback") if scheduler == Some("mh") => flags.push(f),
+                _ => {}
+            }
+        }
+        let scheduler_flags: Vec<p::SchedulerFlag> = [
+            "flag-1",
+            "flag-2",
+            "flag-3",
+            "sh-fallback",
+            "sh-port",
+            "mh-fallback",
+            "mh-port",
+        ]
+        .into_iter()
+        .filter(|f| flags.contains(f))
+        .filter_map(|f| f.parse().ok())
+        .collect();
         Some(p::VirtualServer {
             smtp_alert: self.smtp_alert(b, "smtp_alert_checker", false),
             key,
             protocol: protocol.and_then(|p| p.parse().ok()),
-            scheduler: b
-                .text("lb_algo")
-                .or(b.text("lvs_sched"))
-                .unwrap_or("wlc")
-                .parse()
-                .unwrap_or_default(),
-            scheduler_flags: [
-                "flag-1",
-                "flag-2",
-                "flag-3",
-                "sh-fallback",
-                "sh-port",
-                "mh-fallback",
-                "mh-port",
-            ]
-            .into_iter()
-            .filter(|f| b.has(f))
-            .filter_map(|f| f.parse().ok())
-            .collect(),
+            scheduler: scheduler.unwrap_or("wlc").parse().unwrap_or_default(),
+            scheduler_flags,
             forwarding,
             persistence_timeout_ms: persistence.map(|s| u64::from(s) * 1000),
-            persistence_granularity: b.text("persistence_granularity").map(str::to_string),
+            persistence_granularity,
             one_packet,
             delay_loop_ms,
             ha_suspend: b.flag("ha_suspend") && !fwmark,
@@ -1105,11 +1187,7 @@ impl<'a> Cx<'a> {
             _ => None,
         });
         let forwarding = b.and_then(Self::forwarding).unwrap_or(vs.forwarding);
-        let port = match (forwarding, vs.fwmark) {
-            (p::Forwarding::Nat, _) => written_port.unwrap_or(vs.vs_port),
-            (_, true) => 0,
-            (_, false) => vs.vs_port,
-        };
+        let port = rs_port(forwarding, written_port, vs);
         let empty = Block::default();
         let rb = b.unwrap_or(&empty);
         let checkers = b
@@ -1370,7 +1448,23 @@ fn garp(g: &crate::resolve::vrrp::Garp) -> p::Garp {
 /// Whether a checker type probes an address and port of its own (not a script, file or
 /// BFD session, and not ICMP).
 fn connects(kind: &str) -> bool {
-    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK" | "PING_CHECK")
+    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK")
+}
+
+/// The port IPVS is given for a real or sorry server, as keepalived fixes it after reading
+/// the virtual server: a virtual_server_group's servers keep the port as written (keepalived
+/// only warns); NAT keeps a written non-zero port and otherwise takes the service's (a fwmark
+/// service has none); DR and TUN take the service's port, 0 for a fwmark service.
+fn rs_port(forwarding: p::Forwarding, written: Option<u16>, vs: &VsCtx<'_>) -> u16 {
+    if vs.group {
+        return written.unwrap_or(0);
+    }
+    match (forwarding, vs.fwmark) {
+        (p::Forwarding::Nat, true) => written.unwrap_or(0),
+        (p::Forwarding::Nat, false) => written.filter(|&p| p != 0).unwrap_or(vs.vs_port),
+        (_, true) => 0,
+        (_, false) => vs.vs_port,
+    }
 }
 
 struct VsCtx<'b> {
@@ -1378,6 +1472,8 @@ struct VsCtx<'b> {
     forwarding: p::Forwarding,
     vs_port: u16,
     fwmark: bool,
+    /// A `virtual_server group NAME`.
+    group: bool,
     delay_loop_ms: u64,
 }
 
@@ -1578,6 +1674,87 @@ mod tests {
         let o = &p.vrrp_instances[2];
         let ifs: Vec<&str> = o.track.interfaces.iter().map(|t| t.interface.as_str()).collect();
         assert_eq!(ifs, ["eth2"]);
+    }
+
+    #[test]
+    fn real_and_sorry_server_ports_as_keepalived_fixes_them() {
+        // Found by the plan differential (tests/plan_differential.rs), verified with keepalived -d.
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n lb_kind NAT\n protocol TCP\n real_server 10.0.1.1 0 {\n PING_CHECK {\n }\n }\n}\n\
+             virtual_server 10.0.0.2 443 {\n lb_kind DR\n protocol TCP\n sorry_server_lvs_method NAT\n sorry_server_inhibit\n \
+             sorry_server 10.0.2.9 8080\n real_server 10.0.2.1 443 {\n }\n}\n\
+             virtual_server 10.0.0.3 443 {\n lb_kind DR\n protocol TCP\n sorry_server 10.0.3.9 8080\n sorry_server_lvs_method NAT\n \
+             real_server 10.0.3.1 443 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(v[0].real_servers[0].port, 80, "NAT port 0 takes the service's port");
+        assert_eq!(
+            v[0].real_servers[0].checkers[0]
+                .kind
+                .connection()
+                .and_then(|c| c.connect_port),
+            Some(0),
+            "PING_CHECK probes the written port"
+        );
+        let s = v[1].sorry_server.as_ref().unwrap();
+        assert_eq!(
+            (s.forwarding, s.port, s.inhibit_on_failure),
+            (p::Forwarding::Dr, 443, false),
+            "options before sorry_server are ignored"
+        );
+        let s = v[2].sorry_server.as_ref().unwrap();
+        assert_eq!(
+            (s.forwarding, s.port),
+            (p::Forwarding::Nat, 8080),
+            "a NAT sorry server keeps its port"
+        );
+    }
+
+    #[test]
+    fn virtual_server_keywords_read_in_order() {
+        // Found by the plan differential, verified with keepalived -d.
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_method TUN\n lb_kind DR\n lb_algo sh\n lvs_sched lc\n \
+             real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server 10.0.0.2 80 {\n protocol TCP\n sh-port\n lb_algo sh\n sh-fallback\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server fwmark 3 {\n ops\n persistence_granularity 24\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server fd00::1 80 {\n protocol TCP\n persistence_granularity 255.255.255.0\n real_server fd00::2 80 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(
+            (v[0].forwarding, v[0].scheduler.as_str()),
+            (p::Forwarding::Dr, "lc"),
+            "the last one wins"
+        );
+        assert_eq!(
+            v[1].scheduler_flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+            ["sh-fallback"],
+            "sh-port before lb_algo sh is ignored"
+        );
+        assert!(v[2].one_packet, "ops holds for a fwmark service");
+        assert_eq!(
+            v[2].persistence_granularity.as_deref(),
+            Some("24"),
+            "a fwmark service's `24` is an IPv6 prefix"
+        );
+        assert_eq!(v[3].persistence_granularity, None, "an address is no IPv6 granularity");
+        assert_eq!(v[3].persistence_timeout_ms, None);
+    }
+
+    #[test]
+    fn persistence_granularity_as_keepalived_reads_it() {
+        let p = plan(
+            "virtual_server 10.0.0.1 80 {\n protocol TCP\n persistence_granularity 24\n real_server 10.0.1.1 80 {\n }\n}\n\
+             virtual_server 10.0.0.2 80 {\n protocol TCP\n persistence_granularity 255.255.255.0\n persistence_timeout 50\n real_server 10.0.1.1 80 {\n }\n}\n",
+        );
+        let v = &p.virtual_servers;
+        assert_eq!(v[0].persistence_granularity.as_deref(), Some("0.0.0.24"));
+        assert_eq!(
+            v[0].persistence_timeout_ms,
+            Some(360_000),
+            "a granularity sets the default timeout"
+        );
+        assert_eq!(v[1].persistence_timeout_ms, Some(50_000));
     }
 
     #[test]

@@ -1,0 +1,1518 @@
+//! The plan oracle over seeded mutants: thousands of deterministic variations of the Debian
+//! samples, the shared corpus, the examples, the focused plan-oracle configurations and a few
+//! generated ones, each compiled by keepalived-check and dumped by keepalived 2.2.7 (`-d`, in a
+//! network namespace, as `plan_oracle.rs` does), every dumped value compared with the plan.
+//!
+//! The mutations (`plan_oracle/mutate.rs`) toggle each VRRP flag, set each enum (state,
+//! forwarding method, scheduler, protocol, authentication, checker kind), cross global and
+//! instance settings (`vrrp_strict`/`strict_mode`, `vrrp_version`/`version`, `vrrp_garp_*`/
+//! `garp_*`, `vrrp_check_unicast_src`, `vrrp_lower_prio_no_advert`,
+//! `vrrp_higher_prio_send_advert`, `vrrp_down_timer_adverts`, ...), swap address families,
+//! switch unicast and multicast, set priority/state combinations, non-round timers, tracking
+//! weights (with and without a sync group's `sync_group_tracking_weight`), checker timing at the
+//! virtual-server, real-server and checker levels, real-server ports under NAT/DR/TUN, fwmark
+//! services, quorum and hysteresis. Only mutants that keepalived-check compiles without errors
+//! are kept; those keepalived itself refuses to load (no complete dump) are counted.
+//!
+//! Besides what the plan oracle compares, it compares each instance's strict mode,
+//! lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr, dont_track_primary,
+//! unicast/multicast, check_unicast_src, unicast TTL, source and multicast addresses, VMAC,
+//! notify scripts and their users, the sync groups' tracking weight, the scripts' users, the
+//! global definitions, and the virtual/real servers' and checkers' flags and thresholds.
+//!
+//! Prints `plan differential: N mutants (K rejected by keepalived), F fields compared, M
+//! mismatches`, the plan fields compared, and the gaps: dump lines no comparison reads, and
+//! comparisons no mutant reached. The mismatches, each with its smallest mutant, go to
+//! `target/plan-differential-report.txt`. A mismatch's key is `FIELD @ CATEGORY` (the mutation's
+//! category, or `base` when the unmutated file shows it already); the test fails on a key not in
+//! `tests/data/plan-differential-known.txt` (a ratchet: it may only shrink; entries no longer
+//! seen are printed).
+//!
+//! Runtime: by default a fixed seeded sample (`PLAN_DIFF_MUTANTS`, 300 mutants; about two
+//! minutes on two cores); `PLAN_DIFF_FULL=1` runs the full set (6,000 mutants, about 50 minutes);
+//! `PLAN_DIFF_SEED` changes the seed. Needs root and the keepalived package; otherwise it
+//! prints `SKIP: ...` and passes.
+
+#[path = "plan_oracle/common.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "differential/keepalived.rs"]
+mod keepalived;
+#[path = "plan_oracle/mutate.rs"]
+mod mutate;
+#[allow(dead_code)]
+#[path = "differential/mutate.rs"]
+mod mutate_rng;
+
+use common::*;
+use mutate::{Conf, Rng, Scope};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use vigil_plan as p;
+
+const WORK: &str = "vigil-plan-diff-";
+const CI_MUTANTS: usize = 300;
+const FULL_MUTANTS: usize = 6000;
+const SEED: u64 = 0x5eed_2026_0001;
+
+fn bases() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut dir = |d: &Path, keep: &dyn Fn(&str) -> bool| {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        v.sort();
+        for p in v {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            if !keep(&n) {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned();
+            // Mutants are written elsewhere: relative includes would not resolve.
+            if text.lines().any(|l| l.trim_start().starts_with("include")) {
+                continue;
+            }
+            out.push((n, text));
+        }
+    };
+    dir(Path::new(SAMPLES_DIR), &|n| {
+        n.starts_with("keepalived.conf.") && !n.ends_with(".sh") && !n.ends_with(".gz")
+    });
+    dir(&root().join("../../shared/corpus"), &|n| n.ends_with(".conf"));
+    dir(&root().join("../examples"), &|n| n.ends_with(".conf"));
+    dir(&root().join("tests/data/plan-oracle"), &|n| n.ends_with(".conf"));
+    out.extend(mutate::generated());
+    out
+}
+
+struct Mutant {
+    base: usize,
+    cats: Vec<String>,
+    descs: Vec<String>,
+    text: String,
+    path: PathBuf,
+    plan: p::Plan,
+    vrrp: bool,
+    check: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The comparisons beyond the plan oracle's
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// uid of a user name, from /etc/passwd.
+fn uid_of(user: &str) -> String {
+    std::fs::read_to_string("/etc/passwd")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.first() == Some(&user)).then(|| f.get(2).unwrap_or(&"?").to_string())
+        })
+        .unwrap_or_else(|| format!("?{user}"))
+}
+
+/// The uid keepalived runs a command as: its own user, else script_user, else root (this host
+/// has no keepalived_script user).
+fn cmd_uid(plan: &p::Plan, c: &p::Command) -> String {
+    match c.user.as_deref().or(plan.global.script_user.as_deref()) {
+        Some(u) => uid_of(u),
+        None => "0".into(),
+    }
+}
+
+/// A dumped command line `... = 'prog' 'arg', uid:gid 0:0` → (prog's file name, uid).
+fn dumped_cmd(line: &str) -> (String, String) {
+    let v = line.split_once(" = ").map_or("", |x| x.1);
+    let prog = v.trim_start_matches('\'').split(['\'', ' ']).next().unwrap_or("");
+    let base = prog.rsplit('/').next().unwrap_or(prog).to_string();
+    let uid = v
+        .rsplit_once("uid:gid ")
+        .map_or("", |x| x.1)
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    (base, uid)
+}
+
+fn plan_cmd(plan: &p::Plan, c: &p::Command) -> (String, String) {
+    let prog = c.argv.first().map_or("", String::as_str);
+    (prog.rsplit('/').next().unwrap_or(prog).to_string(), cmd_uid(plan, c))
+}
+
+fn raw_has(d: &Obj, line: &str) -> bool {
+    d.raw.iter().any(|l| l == line)
+}
+
+fn raw_starting<'a>(d: &'a Obj, prefix: &str) -> Option<&'a str> {
+    d.raw.iter().find(|l| l.starts_with(prefix)).map(String::as_str)
+}
+
+fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance, d: &Obj, global: &Obj) {
+    let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
+    t.eq(ctx, "strict", i.strict, raw_has(d, "Enforcing strict VRRP compliance"));
+    t.eq(
+        ctx,
+        "dont_track_primary",
+        i.dont_track_primary,
+        raw_has(d, "VRRP interface tracking disabled"),
+    );
+    t.eq(
+        ctx,
+        "skip_check_adv_addr",
+        i.skip_check_adv_addr,
+        raw_has(d, "Skip checking advert IP addresses"),
+    );
+    t.eq(
+        ctx,
+        "lower_prio_no_advert",
+        !i.lower_prio_no_advert,
+        g("Send advert after receive lower priority advert"),
+    );
+    t.eq(
+        ctx,
+        "higher_prio_send_advert",
+        i.higher_prio_send_advert,
+        g("Send advert after receive higher priority advert"),
+    );
+    let unicast = raw_has(d, "Using unicast") || raw_has(d, "Using unicast with VRID duplication");
+    t.eq(ctx, "unicast", !i.unicast_peers.is_empty(), unicast);
+    t.eq(
+        ctx,
+        "unicast_fault_no_peer",
+        i.unicast_fault_no_peer,
+        raw_has(d, "If unicast go to fault state if no peers"),
+    );
+    if unicast {
+        // keepalived checks the source when the instance or global_defs says so; the dump
+        // shows the instance's own flag.
+        let own = raw_starting(d, "Check unicast src : ").map_or("(absent)", |l| &l[20..]);
+        let effective = if global.get("VRRP check unicast_src") == Some("true") {
+            "yes"
+        } else {
+            own
+        };
+        t.eq(ctx, "check_unicast_src", yes(i.check_unicast_src), effective);
+        t.eq(ctx, "unicast_ttl", i.unicast_ttl, g("Unicast TTL"));
+        let compat = g("Unicast checksum compatibility");
+        t.eq(
+            ctx,
+            "v3_checksum_as_v2",
+            i.v3_checksum_as_v2,
+            compat == "config" || compat == "auto",
+        );
+    } else {
+        let dumped = raw_starting(d, "Multicast address ").map_or("(absent)".to_string(), |l| {
+            l["Multicast address ".len()..]
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        });
+        t.eq(ctx, "mcast_dst_ip", i.mcast_dst_ip, dumped);
+    }
+    let src = g("Using src_ip");
+    let src = match src.strip_suffix(" (from configuration)") {
+        Some(a) => a.to_string(),
+        None => "none".into(),
+    };
+    t.eq(
+        ctx,
+        "src_ip",
+        i.src_ip.map_or("none".to_string(), |a| a.to_string()),
+        src,
+    );
+    let vmac = raw_starting(d, "Use VMAC, i/f name ").map(|l| {
+        let name = l["Use VMAC, i/f name ".len()..].split(',').next().unwrap_or("");
+        format!("{name} xmit_base {}", l.ends_with("xmit_base = true"))
+    });
+    t.eq(
+        ctx,
+        "vmac",
+        i.vmac
+            .as_ref()
+            .filter(|v| v.kind == p::VmacKind::Macvlan)
+            .map_or("none".to_string(), |v| format!("{} xmit_base {}", v.name, v.xmit_base)),
+        vmac.unwrap_or_else(|| "none".into()),
+    );
+    if i.vmac.is_none() {
+        t.eq(
+            ctx,
+            "interface",
+            i.interface.as_deref().unwrap_or("(none)"),
+            g("Interface"),
+        );
+    }
+    let n = &i.notify;
+    for (label, cmd) in [
+        ("Backup", &n.backup),
+        ("Master", &n.master),
+        ("Fault", &n.fault),
+        ("Stop", &n.stop),
+        ("Deleted", &n.deleted),
+        ("Generic", &n.any),
+        ("Master rx lower pri", &n.master_rx_lower_pri),
+    ] {
+        if cmd
+            .as_ref()
+            .is_some_and(|c| !runnable(c) || cmd_uid(plan, c).starts_with('?'))
+        {
+            continue; // keepalived drops a script this host lacks
+        }
+        let dumped = raw_starting(d, &format!("{label} state transition script = ")).map(dumped_cmd);
+        let ours = cmd.as_ref().map(|c| plan_cmd(plan, c));
+        t.eq(
+            ctx,
+            "notify_script",
+            format!("{label} {ours:?}"),
+            format!("{label} {dumped:?}"),
+        );
+    }
+    t.eq(
+        ctx,
+        "notify_priority_changes",
+        n.priority_changes,
+        g("Notify priority changes"),
+    );
+}
+
+/// The global definitions section: ` Key = value` lines.
+fn global_obj(lines: &[String]) -> Obj {
+    let s = sections(lines);
+    let mut o = Obj::new("global");
+    for l in s.get("Global definitions").map_or(&[][..], Vec::as_slice) {
+        if indent(l) == 1 {
+            o.add(l, false);
+        }
+    }
+    o
+}
+
+fn global_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, d: &Obj, vrrp: bool) {
+    let gl = &plan.global;
+    let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
+    if let Some(r) = &gl.router_id {
+        t.eq(ctx, "router_id", r, g("Router ID"));
+    }
+    t.eq(
+        ctx,
+        "enable_script_security",
+        gl.enable_script_security,
+        raw_has(d, "Script security enabled"),
+    );
+    let uid = gl.script_user.as_deref().map_or("0".to_string(), uid_of);
+    // A user this host lacks: keepalived's fallback is host-dependent.
+    if !uid.starts_with('?') {
+        t.eq(
+            ctx,
+            "script_user",
+            uid,
+            raw_starting(d, "Default script uid:gid ")
+                .and_then(|l| l["Default script uid:gid ".len()..].split(':').next())
+                .unwrap_or("(absent)"),
+        );
+    }
+    t.eq(
+        ctx,
+        "dynamic_interfaces",
+        gl.dynamic_interfaces,
+        g("Dynamic interfaces"),
+    );
+    if !vrrp {
+        return;
+    }
+    t.eq(ctx, "vrrp_version", gl.vrrp_version, g("VRRP default protocol version"));
+    t.eq(ctx, "vrrp_strict", gl.vrrp_strict, g("VRRP strict mode"));
+    t.eq(
+        ctx,
+        "vrrp_check_unicast_src",
+        gl.vrrp_check_unicast_src,
+        g("VRRP check unicast_src"),
+    );
+    t.eq(
+        ctx,
+        "vrrp_skip_check_adv_addr",
+        gl.vrrp_skip_check_adv_addr,
+        g("VRRP skip check advert addresses"),
+    );
+    if let Some(v) = d.get("VRRP IPv4 mcast group") {
+        t.eq(
+            ctx,
+            "vrrp_mcast_group4",
+            gl.vrrp_mcast_group4,
+            v.split(' ').next().unwrap_or(v),
+        );
+    }
+    if let Some(v) = d.get("VRRP IPv6 mcast group") {
+        t.eq(
+            ctx,
+            "vrrp_mcast_group6",
+            gl.vrrp_mcast_group6,
+            v.split(' ').next().unwrap_or(v),
+        );
+    }
+    t.eq(
+        ctx,
+        "vrrp_garp_interval_ms",
+        gl.vrrp_garp_interval_ms,
+        secs_ms(&g("Gratuitous ARP interval")),
+    );
+    t.eq(
+        ctx,
+        "vrrp_gna_interval_ms",
+        gl.vrrp_gna_interval_ms,
+        secs_ms(&g("Gratuitous NA interval")),
+    );
+    if let Some(v) = raw_starting(d, "vrrp_startup_delay = ") {
+        t.eq(
+            ctx,
+            "vrrp_startup_delay_ms",
+            gl.vrrp_startup_delay_ms,
+            secs_ms(&v["vrrp_startup_delay = ".len()..]),
+        );
+    }
+}
+
+fn script_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, s: &p::VrrpScript, d: &Obj) {
+    let uid = cmd_uid(plan, &s.command);
+    let dumped = d.get("Script uid:gid").unwrap_or("(absent)");
+    if !uid.starts_with('?') {
+        t.eq(ctx, "script_uid", uid, dumped.split(':').next().unwrap_or(""));
+    }
+    t.eq(
+        ctx,
+        "script_init_fail",
+        if s.init_fail { "INIT/FAILED" } else { "INIT" },
+        d.get("Init state").unwrap_or("(absent)"),
+    );
+}
+
+fn on(b: bool) -> &'static str {
+    if b {
+        "ON"
+    } else {
+        "OFF"
+    }
+}
+
+fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &Obj) {
+    let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
+    let flag = |l: &str| raw_starting(d, l).map_or("(absent)", |x| &x[l.len()..]).to_string();
+    t.eq(ctx, "vs_alpha", on(v.alpha), flag("alpha is "));
+    t.eq(ctx, "vs_omega", on(v.omega), flag("omega is "));
+    t.eq(ctx, "ha_suspend", v.ha_suspend, raw_has(d, "Using HA suspend"));
+    t.eq(
+        ctx,
+        "vs_inhibit_on_failure",
+        on(v.inhibit_on_failure),
+        flag("Inhibit on failure is "),
+    );
+    if v.persistence_timeout_ms.is_some() {
+        t.eq(
+            ctx,
+            "persistence_granularity",
+            // 255.255.255.255 is keepalived's "none", which it does not print.
+            v.persistence_granularity
+                .as_deref()
+                .filter(|g| *g != "255.255.255.255")
+                .unwrap_or("none"),
+            d.get("persistence granularity").unwrap_or("none"),
+        );
+    }
+    for f in ["sh-port", "sh-fallback", "mh-port", "mh-fallback"] {
+        if let Some(x) = d.get(f) {
+            t.eq(
+                ctx,
+                "scheduler_flags",
+                v.scheduler_flags.iter().any(|s| s.as_str() == f),
+                x == "enabled",
+            );
+        }
+    }
+    for (label, cmd) in [("Quorum up", &v.quorum_up), ("Quorum down", &v.quorum_down)] {
+        if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+            continue;
+        }
+        let dumped = raw_starting(d, &format!("{label} notify script = ")).map(dumped_cmd);
+        let ours = cmd.as_ref().map(|c| plan_cmd(plan, c));
+        t.eq(
+            ctx,
+            "quorum_script",
+            format!("{label} {ours:?}"),
+            format!("{label} {dumped:?}"),
+        );
+    }
+    let _ = g;
+    if v.real_servers.len() != d.children.len() {
+        return;
+    }
+    for (r, dr) in v.real_servers.iter().zip(&d.children) {
+        let rctx = format!("{ctx} rs {}", r.address);
+        let flag = |l: &str| raw_starting(dr, l).map_or("(absent)", |x| &x[l.len()..]).to_string();
+        t.eq(
+            &rctx,
+            "rs_inhibit_on_failure",
+            on(r.inhibit_on_failure),
+            flag("Inhibit on failure is "),
+        );
+        t.eq(
+            &rctx,
+            "rs_thresholds",
+            format!(
+                "{} -> {}",
+                r.lower_threshold.unwrap_or(0),
+                r.upper_threshold.unwrap_or(0)
+            ),
+            dr.get("connection limit range").unwrap_or("(absent)"),
+        );
+        for (label, cmd) in [("RS up", &r.notify_up), ("RS down", &r.notify_down)] {
+            if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+                continue;
+            }
+            let dumped = raw_starting(dr, &format!("{label} notify script = ")).map(dumped_cmd);
+            let ours = cmd.as_ref().map(|c| plan_cmd(plan, c));
+            t.eq(
+                &rctx,
+                "rs_notify",
+                format!("{label} {ours:?}"),
+                format!("{label} {dumped:?}"),
+            );
+        }
+    }
+}
+
+fn checker_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, dumped: &[Obj]) {
+    let ours: Vec<(&p::RealServer, &p::Checker)> = plan
+        .virtual_servers
+        .iter()
+        .flat_map(|v| v.real_servers.iter())
+        .flat_map(|r| r.checkers.iter().map(move |c| (r, c)))
+        .collect();
+    if ours.len() != dumped.len() {
+        return;
+    }
+    for (n, ((r, c), d)) in ours.iter().zip(dumped).enumerate() {
+        let cctx = format!("{ctx} checker #{n} {} of {}", c.kind.keyword(), r.address);
+        if let Some(a) = d.get("Alpha") {
+            t.eq(&cctx, "checker_alpha", yes(c.alpha), a);
+        }
+        t.eq(
+            &cctx,
+            "log_all_failures",
+            yes(c.log_all_failures),
+            d.get("Log all failures").unwrap_or("(absent)"),
+        );
+        if let (Some(w), Some(dw)) = (c.warmup_ms, d.get("Warmup")) {
+            t.eq(&cctx, "warmup_ms", w, us_ms(dw));
+        }
+        checker_kind_extra(t, &cctx, plan, c, d);
+        if let (Some(_), Some(conn)) = (d.get("Connection/Dest"), c.kind.connection()) {
+            let bind = d.get("Connection/Bind to").map(|b| {
+                let a = b.trim_start_matches('[');
+                a.split(']').next().unwrap_or(a).to_string()
+            });
+            t.eq(
+                &cctx,
+                "bindto",
+                conn.bindto.map_or("none".into(), |a: IpAddr| a.to_string()),
+                bind.unwrap_or_else(|| "none".into()),
+            );
+            t.eq(
+                &cctx,
+                "checker_fwmark",
+                conn.fwmark.map_or("none".into(), |m| m.to_string()),
+                d.get("Connection/Mark").unwrap_or("none"),
+            );
+        }
+    }
+}
+
+/// What each kind of checker adds: HTTP urls, MISC script, SMTP helo, DNS query, UDP payload.
+fn checker_kind_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, c: &p::Checker, d: &Obj) {
+    let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
+    if let p::CheckerKind::Http(h) | p::CheckerKind::Ssl(h) = &c.kind {
+        let method = g("Keepalive method");
+        t.eq(
+            ctx,
+            "http_protocol",
+            h.http_protocol.as_str(),
+            method.split("http protocol ").nth(1).unwrap_or("(absent)"),
+        );
+        // Without a checker virtualhost keepalived uses the virtual server's (not dumped here).
+        if let Some(v) = d.get("Virtualhost") {
+            t.eq(ctx, "http_virtualhost", h.virtualhost.as_deref().unwrap_or("none"), v);
+        }
+        let ours: Vec<String> = h
+            .urls
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} digest {} vhost {}",
+                    u.path,
+                    u.digest.as_deref().unwrap_or("none"),
+                    u.virtualhost.as_deref().unwrap_or("none")
+                )
+            })
+            .collect();
+        // The dump: `Checked url = P`, then deeper `digest = D`, `Virtual host = V`.
+        let mut theirs: Vec<String> = Vec::new();
+        let (mut path, mut digest, mut vhost) = (None::<String>, "none".to_string(), "none".to_string());
+        let flush = |path: &mut Option<String>, digest: &mut String, vhost: &mut String, out: &mut Vec<String>| {
+            if let Some(pth) = path.take() {
+                out.push(format!("{pth} digest {digest} vhost {vhost}"));
+            }
+            *digest = "none".into();
+            *vhost = "none".into();
+        };
+        for l in &d.raw {
+            if let Some(pth) = l.strip_prefix("Checked url = ") {
+                flush(&mut path, &mut digest, &mut vhost, &mut theirs);
+                path = Some(pth.to_string());
+            } else if let Some(x) = l.strip_prefix("digest = ") {
+                digest = x.to_string();
+            } else if let Some(x) = l.strip_prefix("Virtual host = ") {
+                vhost = x.to_string();
+            }
+        }
+        flush(&mut path, &mut digest, &mut vhost, &mut theirs);
+        t.eq(ctx, "http_urls", ours.join("; "), theirs.join("; "));
+    }
+    if let p::CheckerKind::Misc(m) = &c.kind {
+        if let Some(line) = raw_starting(d, "script = ") {
+            let prog = dumped_cmd(line).0;
+            let uid = g("uid:gid").split(':').next().unwrap_or("").to_string();
+            let ours = plan_cmd(plan, &m.command);
+            if !ours.1.starts_with('?') {
+                t.eq(ctx, "misc_script", format!("{ours:?}"), format!("{:?}", (prog, uid)));
+            }
+        }
+        t.eq(ctx, "misc_dynamic", if m.dynamic { "YES" } else { "NO" }, g("dynamic"));
+        if let Some(ms) = m.timeout_ms {
+            t.eq(ctx, "misc_timeout_ms", ms, secs_ms(&g("timeout")));
+        }
+    }
+    if let p::CheckerKind::Smtp { helo_name: Some(h), .. } = &c.kind {
+        t.eq(ctx, "helo_name", h, g("helo"));
+    }
+    if let p::CheckerKind::Dns(q) = &c.kind {
+        t.eq(ctx, "dns_type", q.query_type.as_str(), g("Type"));
+        t.eq(ctx, "dns_name", &q.name, g("Name"));
+    }
+    if let p::CheckerKind::Udp(u) = &c.kind {
+        t.eq(
+            ctx,
+            "udp_payload_len",
+            u.payload.as_ref().map_or(0, |p| p.len() / 2),
+            d.get("Payload len").unwrap_or("0"),
+        );
+        t.eq(ctx, "udp_require_reply", yes(u.require_reply), g("Require reply"));
+        if u.require_reply {
+            t.eq(
+                ctx,
+                "udp_reply_lengths",
+                format!("{} {}", u.min_reply_length, u.max_reply_length),
+                format!(
+                    "{} {}",
+                    g("Require reply/Min reply length"),
+                    g("Require reply/Max reply length")
+                ),
+            );
+        }
+    }
+}
+
+fn sync_group_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, groups: &[Obj]) {
+    for g in &plan.sync_groups {
+        let head = format!("VRRP Sync Group = {},", g.name);
+        if let Some(d) = groups.iter().find(|o| o.head.starts_with(&head)) {
+            let gctx = format!("{ctx} group {}", g.name);
+            t.eq(
+                &gctx,
+                "sync_group_tracking_weight",
+                g.tracking_weight,
+                raw_has(d, "sync group tracking weight set"),
+            );
+            let ours: Vec<String> = g
+                .track
+                .scripts
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{} weight {}{}",
+                        x.name,
+                        x.weight,
+                        if x.reverse { " reverse" } else { "" }
+                    )
+                })
+                .collect();
+            t.eq(
+                &gctx,
+                "sync_group_track_script",
+                ours.join("; "),
+                d.list("Tracked scripts").join("; "),
+            );
+        }
+    }
+}
+
+fn extra(t: &mut Tally, name: &str, plan: &p::Plan, vrrp: Option<&[String]>, check: Option<&[String]>) {
+    if let Some(lines) = vrrp {
+        let s = sections(lines);
+        let empty = Vec::new();
+        let dumped = objects(s.get("VRRP Topology").unwrap_or(&empty));
+        let global = global_obj(lines);
+        for i in &plan.vrrp_instances {
+            let head = format!("VRRP Instance = {}", i.name);
+            if let Some(d) = dumped.iter().find(|o| o.head == head) {
+                instance_extra(t, &format!("{name} {}", i.name), plan, i, d, &global);
+            }
+        }
+        let scripts = objects(s.get("VRRP Scripts").unwrap_or(&empty));
+        for sc in &plan.vrrp_scripts {
+            if let Some(d) = scripts.iter().find(|o| o.head == format!("VRRP Script = {}", sc.name)) {
+                script_extra(t, &format!("{name} script {}", sc.name), plan, sc, d);
+            }
+        }
+        let groups = objects(s.get("VRRP Sync groups").unwrap_or(&empty));
+        sync_group_extra(t, name, plan, &groups);
+        global_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
+    }
+    if let Some(lines) = check {
+        let s = sections(lines);
+        let empty = Vec::new();
+        let dumped = virtual_servers(s.get("LVS Topology").unwrap_or(&empty));
+        let keys: Vec<String> = dumped.iter().map(|o| dumped_vs_key(&o.head)).collect();
+        let ours: Vec<String> = plan.virtual_servers.iter().map(plan_vs_key).collect();
+        if ours == keys {
+            for (v, d) in plan.virtual_servers.iter().zip(&dumped) {
+                vs_extra(t, &format!("{name} vs {}", plan_vs_key(v)), plan, v, d);
+            }
+            let checkers = objects(s.get("Health checkers").unwrap_or(&empty));
+            checker_extra(t, name, plan, &checkers);
+        }
+        if vrrp.is_none() {
+            global_extra(t, &format!("{name} global"), plan, &global_obj(lines), false);
+        }
+    }
+}
+
+/// An object's line keys: its own lines' keys and `LIST/KEY` for deeper `KEY = value` lines
+/// (not the list items themselves, which are names and addresses).
+fn keys_of(o: &Obj) -> Vec<String> {
+    let mut v: Vec<String> = o.lists.iter().map(|(k, _)| k.clone()).collect();
+    v.extend(o.fields.iter().filter(|(k, _)| k.contains('/')).map(|(k, _)| k.clone()));
+    v
+}
+
+/// The dump lines of a kind no comparison reads: `Obj` keys per section, for the gaps list.
+fn dumped_keys(vrrp: Option<&[String]>, check: Option<&[String]>, out: &mut BTreeSet<String>) {
+    let strip = |k: &str| -> String {
+        // Values inside keys (`Use VMAC, i/f name vrrp.5`, `Multicast address 224.0.0.18`).
+        let k = k.split([',', '=']).next().unwrap_or(k).trim();
+        k.split_whitespace()
+            .take_while(|w| !w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '\''))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if let Some(lines) = vrrp {
+        let s = sections(lines);
+        for (sec, prefix) in [
+            ("VRRP Topology", "instance"),
+            ("VRRP Scripts", "script"),
+            ("VRRP Sync groups", "sync group"),
+        ] {
+            for o in objects(s.get(sec).map_or(&[][..], Vec::as_slice)) {
+                for r in keys_of(&o) {
+                    out.insert(format!("{prefix}: {}", strip(&r)));
+                }
+            }
+        }
+        for r in keys_of(&global_obj(lines)) {
+            out.insert(format!("global: {}", strip(&r)));
+        }
+    }
+    if let Some(lines) = check {
+        let s = sections(lines);
+        for v in virtual_servers(s.get("LVS Topology").map_or(&[][..], Vec::as_slice)) {
+            for r in keys_of(&v) {
+                out.insert(format!("virtual server: {}", strip(&r)));
+            }
+            for rs in &v.children {
+                for r in keys_of(rs) {
+                    out.insert(format!("real server: {}", strip(&r)));
+                }
+            }
+        }
+        for c in objects(s.get("Health checkers").map_or(&[][..], Vec::as_slice)) {
+            for r in keys_of(&c) {
+                out.insert(format!("checker: {}", strip(&r)));
+            }
+        }
+    }
+}
+
+/// Dump lines the comparisons read (prefixes of [`dumped_keys`] entries), and those that
+/// describe run-time state rather than configuration.
+const READ: &[&str] = &[
+    "instance: VRRP Version",
+    "instance: Wantstate",
+    "instance: Virtual Router ID",
+    "instance: Priority",
+    "instance: Advert interval",
+    "instance: Preempt",
+    "instance: Accept",
+    "instance: Authentication type",
+    "instance: Password",
+    "instance: Sync group",
+    "instance: Unicast Peer",
+    "instance: Virtual IP",
+    "instance: Tracked",
+    "instance: Gratuitous ARP",
+    "instance: Down timer adverts",
+    "instance: Enforcing strict",
+    "instance: VRRP interface tracking disabled",
+    "instance: Skip checking",
+    "instance: Send advert after",
+    "instance: Check unicast src",
+    "instance: Unicast TTL",
+    "instance: Unicast checksum",
+    "instance: Multicast address",
+    "instance: Using src_ip",
+    "instance: Use VMAC",
+    "instance: Interface",
+    "instance: Backup state",
+    "instance: Master state",
+    "instance: Fault state",
+    "instance: Stop state",
+    "instance: Deleted state",
+    "instance: Generic state",
+    "instance: Master rx lower pri",
+    "instance: Notify priority changes",
+    // run-time state, or not in the plan
+    "instance: Flags",
+    "instance: Number of",
+    "instance: No sockets",
+    "instance: Using smtp",
+    "instance: Notify deleted",
+    "instance: Last transition",
+    "instance: Promote_secondaries",
+    "instance: Master down timer",
+    "script: Command",
+    "script: Interval",
+    "script: Timeout",
+    "script: Weight",
+    "script: Rise",
+    "script: Fall",
+    "script: Script uid",
+    "script: Init state",
+    "script: Result",
+    "script: Status",
+    "script: State",
+    "script: VRRP instances",
+    "script: Tracking instances",
+    "script: Insecure",
+    "sync group: VRRP member instances",
+    "sync group: sync group tracking weight",
+    "sync group: Tracked scripts",
+    "sync group: Num member",
+    "sync group: Using smtp",
+    "global: Router ID",
+    "global: Script security",
+    "global: Default script",
+    "global: Dynamic interfaces",
+    "global: VRRP default protocol",
+    "global: VRRP strict",
+    "global: VRRP check unicast",
+    "global: VRRP skip check",
+    "global: VRRP IPv4 mcast",
+    "global: VRRP IPv6 mcast",
+    "global: Gratuitous ARP interval",
+    "global: Gratuitous NA interval",
+    "global: vrrp_startup_delay",
+    "virtual server: lvs_sched",
+    "virtual server: default forwarding",
+    "virtual server: protocol",
+    "virtual server: persistence",
+    "virtual server: One packet",
+    "virtual server: quorum",
+    "virtual server: delay_loop",
+    "virtual server: sorry server",
+    "virtual server: alpha",
+    "virtual server: omega",
+    "virtual server: Using HA",
+    "virtual server: Inhibit on failure",
+    "virtual server: sh-",
+    "virtual server: mh-",
+    "virtual server: Quorum",
+    "virtual server: alive",
+    "virtual server: reloaded",
+    "virtual server: Using smtp",
+    "virtual server: Hashed",
+    "virtual server: quorum_state_up",
+    "virtual server: Address family",
+    "real server: forwarding",
+    "real server: Inhibit on failure",
+    "real server: connection limit",
+    "real server: RS up",
+    "real server: RS down",
+    "real server: alive",
+    "real server: reloaded",
+    "real server: RS set",
+    "real server: num failed",
+    "real server: initial weight",
+    "real server: effective weight",
+    "real server: previous effective",
+    "real server: Using smtp",
+    "checker: Keepalive method",
+    "checker: Connection/Dest",
+    "checker: Connection/Timeout",
+    "checker: Retries",
+    "checker: Delay before retry",
+    "checker: Delay loop",
+    "checker: Alpha",
+    "checker: Log all failures",
+    "checker: Warmup",
+    "checker: Connection/Bind to",
+    "checker: Connection/Mark",
+    "checker: Connection",
+    "checker: Enabled",
+    "checker: Up",
+    "checker: Has run",
+    "checker: Current weight",
+    "checker: Retries iterations",
+    "checker: Payload specified",
+    "checker: Default delay",
+    "checker: Virtualhost",
+    "checker: Checked url",
+    "checker: script",
+    "checker: timeout",
+    "checker: dynamic",
+    "checker: uid:gid",
+    "checker: helo",
+    "checker: Type",
+    "checker: Name",
+    "checker: Payload len",
+    "checker: Require reply",
+];
+
+/// Dump lines of values the plan does not carry (process tuning, SNMP, SMTP, run-time state,
+/// defaults the plan resolves into each instance), so no gap.
+const NOT_IN_PLAN: &[&str] = &[
+    "global: BFD",
+    "global: Checker ",
+    "global: VRRP process",
+    "global: VRRP don't",
+    "global: VRRP realtime",
+    "global: VRRP CPU",
+    "global: SNMP",
+    "global: DBus",
+    "global: Smtp",
+    "global: Email",
+    "global: Default smtp",
+    "global: Network namespace",
+    "global: Instance name",
+    "global: Parent process",
+    "global: VRRP process name",
+    "global: LVS process",
+    "global: BFD process",
+    "global: Config save",
+    "global: No test config",
+    "global: libnftnl",
+    "global: nftables",
+    "global: lvs_netlink",
+    "global: vrrp_netlink",
+    "global: process_monitor",
+    "global: rx_bufs",
+    "global: no_checker_emails",
+    "global: rs_init_notifies",
+    "global: umask",
+    "global: current realtime",
+    "global: Max auto priority",
+    "global: Min auto priority",
+    "global: Disable local IGMP",
+    "global: Default interface",
+    "global: LVS flush",
+    "global: FIFO write",
+    "global: Gratuitous ARP delay",
+    "global: Gratuitous ARP repeat",
+    "global: Gratuitous ARP refresh",
+    "global: Gratuitous ARP lower",
+    "global: Gratuitous ARP for each",
+    "global: Num adverts before down",
+    "global: Send advert after",
+    "global: VRRP notify priority",
+    "global: Using ipsets",
+    "global: Checkers log all failures",
+    "global: Allow interface changes",
+    "global: Reload",
+    "global: Use instance name",
+    "global: Test config",
+    "global: Send emails",
+    "global: VMAC",
+    "instance: Kernel rx buffer",
+    "instance: Debug level",
+    "instance: last rx",
+    "instance: last tx",
+    "instance: Using Native IPv6",
+    "instance: Duplicate VRID",
+    "instance: Master router",
+    "instance: Master priority",
+    "instance: State",
+    "instance: Read timeout",
+    "instance: Configured interface",
+    "instance: Effective priority",
+    "instance: Total priority",
+    "instance: fd_in",
+    "instance: Unicast config option",
+    "instance: Use VMAC for VIPs",
+    "instance: Gratuitous ARP for each",
+    "instance: Next gratuitous",
+    "instance: Master advert",
+    "sync group: Tracked",
+    "sync group: Notify priority",
+    "virtual server: connection timeout",
+    "virtual server: Retry",
+    "virtual server: Warmup",
+    "virtual server: VirtualHost",
+    "virtual server: SNMP",
+    "virtual server: flag-",
+    "virtual server: forwarding method",
+    "real server: Alpha is",
+    "real server: connection timeout",
+    "real server: Delay loop",
+    "real server: Retry",
+    "real server: Warmup",
+    "real server: SNMP",
+    "real server: VirtualHost",
+    "real server: Tracked",
+    "checker: Enable SNI",
+    "checker: Fast recovery",
+    "checker: Last ran",
+    "checker: Last status",
+    "checker: Reply data",
+    "checker: Checked url/",
+    "checker: Connection/Last errno",
+    "checker: Require reply/",
+];
+
+/// Each plan field and the comparisons that read it; a field none reads, or none reached, is a
+/// gap.
+const PLAN_FIELDS: &[(&str, &[&str])] = &[
+    ("global.router_id", &["router_id"]),
+    ("global.script_user", &["script_user"]),
+    ("global.enable_script_security", &["enable_script_security"]),
+    ("global.vrrp_version", &["vrrp_version"]),
+    ("global.vrrp_strict", &["vrrp_strict"]),
+    ("global.vrrp_mcast_group4", &["vrrp_mcast_group4"]),
+    ("global.vrrp_mcast_group6", &["vrrp_mcast_group6"]),
+    ("global.vrrp_check_unicast_src", &["vrrp_check_unicast_src"]),
+    ("global.vrrp_skip_check_adv_addr", &["vrrp_skip_check_adv_addr"]),
+    ("global.vrrp_garp_interval_ms", &["vrrp_garp_interval_ms"]),
+    ("global.vrrp_gna_interval_ms", &["vrrp_gna_interval_ms"]),
+    ("global.vrrp_startup_delay_ms", &["vrrp_startup_delay_ms"]),
+    ("global.notify_fifo / vrrp_notify_fifo / lvs_notify_fifo", &[]),
+    ("global.lvs_timeout_*", &[]),
+    ("global.dynamic_interfaces", &["dynamic_interfaces"]),
+    ("static_addresses / static_routes / static_rules", &[]),
+    (
+        "vrrp_scripts",
+        &[
+            "vrrp_scripts",
+            "script_interval_s",
+            "script_timeout_s",
+            "script_weight",
+            "script_rise",
+            "script_fall",
+            "script_uid",
+            "script_init_fail",
+        ],
+    ),
+    ("track_files", &[]),
+    ("track_processes", &[]),
+    ("bfd_instances", &[]),
+    ("vrrp_instance.virtual_router_id", &["vrid"]),
+    ("vrrp_instance.version", &["version"]),
+    ("vrrp_instance.interface", &["interface"]),
+    ("vrrp_instance.initial_state", &["state"]),
+    ("vrrp_instance.priority", &["priority"]),
+    ("vrrp_instance.advert_int_ms", &["advert_int_ms"]),
+    (
+        "vrrp_instance.preempt / preempt_delay_ms",
+        &["preempt", "preempt_delay_ms"],
+    ),
+    ("vrrp_instance.accept", &["accept"]),
+    ("vrrp_instance.authentication", &["auth_type", "auth_pass"]),
+    ("vrrp_instance.mcast_dst_ip", &["mcast_dst_ip"]),
+    ("vrrp_instance.src_ip", &["src_ip"]),
+    ("vrrp_instance.unicast_peers", &["unicast_peers", "unicast"]),
+    ("vrrp_instance.unicast_ttl", &["unicast_ttl"]),
+    ("vrrp_instance.unicast_fault_no_peer", &["unicast_fault_no_peer"]),
+    ("vrrp_instance.check_unicast_src", &["check_unicast_src"]),
+    (
+        "vrrp_instance.virtual_addresses / excluded_addresses",
+        &["virtual_ipaddress", "virtual_ipaddress_excluded"],
+    ),
+    ("vrrp_instance.virtual_routes / virtual_rules", &[]),
+    (
+        "vrrp_instance.track",
+        &["track_interface", "track_script", "track_file"],
+    ),
+    ("vrrp_instance.track.processes / bfds", &[]),
+    ("vrrp_instance.dont_track_primary", &["dont_track_primary"]),
+    ("vrrp_instance.notify", &["notify_script", "notify_priority_changes"]),
+    (
+        "vrrp_instance.garp",
+        &[
+            "garp_master_delay",
+            "garp_master_repeat",
+            "garp_master_refresh",
+            "garp_master_refresh_repeat",
+            "garp_lower_prio_delay",
+            "garp_lower_prio_repeat",
+        ],
+    ),
+    ("vrrp_instance.vmac", &["vmac"]),
+    ("vrrp_instance.down_timer_adverts", &["down_timer_adverts"]),
+    ("vrrp_instance.lower_prio_no_advert", &["lower_prio_no_advert"]),
+    ("vrrp_instance.higher_prio_send_advert", &["higher_prio_send_advert"]),
+    ("vrrp_instance.skip_check_adv_addr", &["skip_check_adv_addr"]),
+    ("vrrp_instance.v3_checksum_as_v2", &["v3_checksum_as_v2"]),
+    ("vrrp_instance.strict", &["strict"]),
+    ("vrrp_instance.sync_group", &["sync_group"]),
+    ("sync_group.members", &["sync_group_members"]),
+    ("sync_group.track", &["sync_group_track_script"]),
+    ("sync_group.notify", &[]),
+    ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
+    ("virtual_server_groups", &[]),
+    ("virtual_server.key", &["virtual_servers"]),
+    ("virtual_server.protocol", &["protocol"]),
+    (
+        "virtual_server.scheduler / scheduler_flags",
+        &["scheduler", "scheduler_flags"],
+    ),
+    ("virtual_server.forwarding", &["forwarding"]),
+    (
+        "virtual_server.persistence_*",
+        &["persistence_timeout", "persistence_granularity"],
+    ),
+    ("virtual_server.one_packet", &["one_packet"]),
+    ("virtual_server.delay_loop_ms", &["delay_loop_ms"]),
+    (
+        "virtual_server.ha_suspend / alpha / omega",
+        &["ha_suspend", "vs_alpha", "vs_omega"],
+    ),
+    (
+        "virtual_server.quorum / hysteresis / quorum_up / quorum_down",
+        &["quorum", "hysteresis", "quorum_script"],
+    ),
+    ("virtual_server.inhibit_on_failure", &["vs_inhibit_on_failure"]),
+    ("virtual_server.sorry_server", &["sorry_server"]),
+    (
+        "real_server.address / port / weight / forwarding",
+        &["rs_address", "rs_port", "rs_weight", "rs_forwarding"],
+    ),
+    ("real_server.inhibit_on_failure", &["rs_inhibit_on_failure"]),
+    ("real_server.upper_threshold / lower_threshold", &["rs_thresholds"]),
+    ("real_server.notify_up / notify_down", &["rs_notify"]),
+    (
+        "checker.kind / connect_ip / connect_port",
+        &["checker_type", "checker_dest"],
+    ),
+    ("checker.bindto / fwmark", &["bindto", "checker_fwmark"]),
+    ("checker.bind_port / bind_if", &[]),
+    (
+        "checker.connect_timeout_ms / retry / delay_before_retry_ms / delay_loop_ms",
+        &[
+            "connect_timeout_ms",
+            "retry",
+            "delay_before_retry_ms",
+            "checker_delay_loop_ms",
+        ],
+    ),
+    ("checker.warmup_ms", &["warmup_ms"]),
+    (
+        "checker.alpha / log_all_failures",
+        &["checker_alpha", "log_all_failures"],
+    ),
+    ("checker.http", &["http_protocol", "http_virtualhost", "http_urls"]),
+    ("checker.http.urls.status_codes / regex / tls / sni", &[]),
+    ("checker.misc", &["misc_script", "misc_dynamic", "misc_timeout_ms"]),
+    ("checker.dns", &["dns_type", "dns_name"]),
+    ("checker.helo_name", &["helo_name"]),
+    (
+        "checker.udp",
+        &["udp_payload_len", "udp_require_reply", "udp_reply_lengths"],
+    ),
+    ("checker.track_file / bfd", &[]),
+];
+
+// ---------------------------------------------------------------------------------------------
+
+fn env_usize(name: &str) -> Option<usize> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+/// What to compare a mismatch by: its field (`FIELD: plan ...` after the context).
+fn field_of(m: &str) -> String {
+    // `CTX: FIELD: plan `x`, keepalived `y``, or `CTX: WHAT: ...` from Tally::fail.
+    let parts: Vec<&str> = m.splitn(3, ": ").collect();
+    let f = parts.get(1).copied().unwrap_or(m);
+    f.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The mismatch without its context's file name (which differs between a mutant and its base).
+fn without_name(m: &str, name: &str) -> String {
+    m.strip_prefix(name).unwrap_or(m).to_string()
+}
+
+#[test]
+fn plan_differential_over_mutants() {
+    if !keepalived::can_run("plan differential test") {
+        return;
+    }
+    let _dev_null = keepalived::DevNullGuard::new();
+    let started = Instant::now();
+    let full = std::env::var_os("PLAN_DIFF_FULL").is_some_and(|v| v != "0");
+    let wanted = env_usize("PLAN_DIFF_MUTANTS").unwrap_or(if full { FULL_MUTANTS } else { CI_MUTANTS });
+    let seed = std::env::var("PLAN_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEED);
+
+    keepalived::remove_stale_work_dirs(WORK);
+    let work = tempfile::Builder::new()
+        .prefix(&format!("{WORK}{}-", std::process::id()))
+        .tempdir()
+        .expect("temporary directory");
+    let shim = build_shim(work.path());
+    if let Err(e) = &shim {
+        eprintln!("SKIP (virtual servers only): cannot build the IPVS shim: {e}");
+    }
+    let shim_path = shim.as_ref().ok().map(PathBuf::as_path);
+
+    // Bases that compile; their own runs give the mismatches a mutant inherits.
+    let mut base_list: Vec<(String, String, PathBuf, p::Plan)> = Vec::new();
+    for (k, (name, text)) in bases().into_iter().enumerate() {
+        let path = work.path().join(format!("base{k}.conf"));
+        std::fs::write(&path, &text).unwrap();
+        if let Some(plan) = plan_of(&path) {
+            base_list.push((name, text, path, plan));
+        }
+    }
+    let mut rng = Rng::new(seed);
+    let mut mutants: Vec<Mutant> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut check_rejected = 0usize;
+    let mut attempts = 0usize;
+    while mutants.len() < wanted && attempts < wanted * 20 {
+        attempts += 1;
+        let bi = rng.below(base_list.len());
+        let mut conf = Conf::new(&base_list[bi].1);
+        let n = if rng.below(10) < 7 { 1 } else { 2 };
+        let mut cats = Vec::new();
+        let mut descs = Vec::new();
+        let (mut vrrp, mut check) = (false, false);
+        for _ in 0..n {
+            for _try in 0..8 {
+                if let Some(m) = mutate::mutate(&mut conf, &mut rng) {
+                    match m.scope {
+                        Scope::Vrrp => vrrp = true,
+                        Scope::Check => check = true,
+                    }
+                    cats.push(m.cat);
+                    descs.push(m.desc);
+                    break;
+                }
+            }
+        }
+        if cats.is_empty() {
+            continue;
+        }
+        let text = conf.text();
+        if !seen.insert(text.clone()) {
+            continue;
+        }
+        let path = work.path().join(format!("m{}.conf", mutants.len()));
+        std::fs::write(&path, &text).unwrap();
+        let Some(plan) = plan_of(&path) else {
+            check_rejected += 1;
+            continue;
+        };
+        cats.sort();
+        cats.dedup();
+        mutants.push(Mutant {
+            base: bi,
+            cats,
+            descs,
+            text,
+            path,
+            plan,
+            vrrp,
+            check: check && shim_path.is_some(),
+        });
+    }
+
+    let mut ifaces = BTreeSet::new();
+    for (_, text, _, _) in &base_list {
+        keepalived::interface_names(text, &mut ifaces);
+    }
+    for i in ["eth0", "eth1", "eth2"] {
+        ifaces.insert(i.to_string());
+    }
+    let mut ns = keepalived::Netns::new().expect("cannot create a network namespace");
+    ns.add_interfaces(&ifaces);
+
+    // Jobs: bases (both processes as they need), then mutants (the process their mutations touch).
+    let mut jobs: Vec<(Option<usize>, usize, Mode, PathBuf)> = Vec::new();
+    for (k, (_, text, path, plan)) in base_list.iter().enumerate() {
+        if !plan.vrrp_instances.is_empty() || text.contains("vrrp_instance") {
+            jobs.push((None, k, Mode::Vrrp, path.clone()));
+        }
+        if (!plan.virtual_servers.is_empty() || text.contains("virtual_server")) && shim_path.is_some() {
+            jobs.push((None, k, Mode::Check, path.clone()));
+        }
+    }
+    for (k, m) in mutants.iter().enumerate() {
+        if m.vrrp {
+            jobs.push((Some(k), k, Mode::Vrrp, m.path.clone()));
+        }
+        if m.check {
+            jobs.push((Some(k), k, Mode::Check, m.path.clone()));
+        }
+    }
+    let outs = parallel(jobs.len(), THREADS, |j| {
+        let (_, _, mode, path) = &jobs[j];
+        dump(&ns.name, path, work.path(), &format!("j{j}"), *mode, shim_path)
+    });
+    drop(ns);
+    let dump_secs = started.elapsed().as_secs_f64();
+    let mut base_dumps: BTreeMap<(usize, Mode), Dump> = BTreeMap::new();
+    let mut mutant_dumps: BTreeMap<(usize, Mode), Dump> = BTreeMap::new();
+    for ((m, k, mode, _), out) in jobs.iter().zip(outs) {
+        match m {
+            None => base_dumps.insert((*k, *mode), out),
+            Some(_) => mutant_dumps.insert((*k, *mode), out),
+        };
+    }
+
+    let mut t = Tally::default();
+    // Each mismatch's keys: it is known when one of them is in the known list.
+    let mut occurrences: Vec<Vec<String>> = Vec::new();
+    let mut keys_seen: BTreeSet<String> = BTreeSet::new();
+    // Base mismatches, without the file name.
+    let mut base_mismatches: Vec<BTreeSet<String>> = Vec::new();
+    let mut base_plans: Vec<p::Plan> = Vec::new();
+    // key → (mismatch, mutant text, descriptions), the smallest mutant for each.
+    let mut classes: BTreeMap<String, (usize, String, String, Vec<String>)> = BTreeMap::new();
+    let mut add_class = |key: String, m: &str, text: &str, descs: &[String]| {
+        let e = classes
+            .entry(key)
+            .or_insert_with(|| (0, m.to_string(), text.to_string(), descs.to_vec()));
+        e.0 += 1;
+        if text.len() < e.2.len() {
+            e.1 = m.to_string();
+            e.2 = text.to_string();
+            e.3 = descs.to_vec();
+        }
+    };
+    for (k, (name, text, _, plan)) in base_list.iter().enumerate() {
+        let mut plan = plan.clone();
+        host_view(&mut plan);
+        let mut bt = Tally::default();
+        let get = |mode: Mode| match base_dumps.get(&(k, mode)) {
+            Some(Ok(l)) => Some(l.clone()),
+            _ => None,
+        };
+        let (v, c) = (get(Mode::Vrrp), get(Mode::Check));
+        compare(&mut bt, name, &plan, v.as_deref(), c.as_deref());
+        extra(&mut bt, name, &plan, v.as_deref(), c.as_deref());
+        dumped_keys(v.as_deref(), c.as_deref(), &mut keys_seen);
+        t.fields += bt.fields;
+        for (f, n) in &bt.by_field {
+            *t.by_field.entry(f).or_default() += n;
+        }
+        for m in &bt.mismatches {
+            let key = format!("{} @ base", field_of(m));
+            add_class(key.clone(), m, text, &[]);
+            occurrences.push(vec![key]);
+        }
+        base_mismatches.push(bt.mismatches.iter().map(|m| without_name(m, name)).collect());
+        t.mismatches.extend(bt.mismatches);
+        base_plans.push(plan);
+    }
+    let mut keepalived_rejected = 0usize;
+    let mut reject_reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut mutant_mismatches = 0usize;
+    for (k, m) in mutants.iter_mut().enumerate() {
+        let name = format!("mutant {k}");
+        let mut failed = false;
+        let mut get = |mode: Mode| match mutant_dumps.get(&(k, mode)) {
+            Some(Ok(l)) => Some(l.clone()),
+            Some(Err(e)) => {
+                failed = true;
+                *reject_reasons
+                    .entry(e.split(" (").next().unwrap_or(e).to_string())
+                    .or_default() += 1;
+                None
+            }
+            None => None,
+        };
+        let (v, c) = (get(Mode::Vrrp), get(Mode::Check));
+        if failed {
+            keepalived_rejected += 1;
+            continue;
+        }
+        host_view(&mut m.plan);
+        let mut mt = Tally::default();
+        compare(&mut mt, &name, &m.plan, v.as_deref(), c.as_deref());
+        extra(&mut mt, &name, &m.plan, v.as_deref(), c.as_deref());
+        dumped_keys(v.as_deref(), c.as_deref(), &mut keys_seen);
+        t.fields += mt.fields;
+        for (f, n) in &mt.by_field {
+            *t.by_field.entry(f).or_default() += n;
+        }
+        for mm in &mt.mismatches {
+            let field = field_of(mm);
+            if base_mismatches[m.base].contains(&without_name(mm, &name)) {
+                add_class(format!("{field} @ base"), mm, &base_list[m.base].1, &[]);
+                occurrences.push(vec![format!("{field} @ base")]);
+                continue;
+            }
+            mutant_mismatches += 1;
+            let mut keys = Vec::new();
+            for cat in &m.cats {
+                add_class(format!("{field} @ {cat}"), mm, &m.text, &m.descs);
+                keys.push(format!("{field} @ {cat}"));
+            }
+            occurrences.push(keys);
+            t.mismatches.push(format!("{mm} [{}]", m.cats.join(", ")));
+        }
+    }
+
+    // The ratchet.
+    let known_path = root().join("tests/data/plan-differential-known.txt");
+    let known: BTreeSet<String> = std::fs::read_to_string(&known_path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    // A mismatch is known when one of its keys is (a mutant with two categories gives two).
+    let unknown: BTreeSet<String> = occurrences
+        .iter()
+        .filter(|keys| !keys.iter().any(|k| known.contains(k)))
+        .map(|keys| keys.join(" | "))
+        .collect();
+    let stale: Vec<&String> = known
+        .iter()
+        .filter(|k| !occurrences.iter().any(|o| o.contains(k)))
+        .collect();
+
+    let mut report = String::new();
+    writeln!(
+        report,
+        "plan differential: {} mutants ({} rejected by keepalived), {} fields compared, {} mismatches",
+        mutants.len(),
+        keepalived_rejected,
+        t.fields,
+        t.mismatches.len()
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "  seed {seed:#x}, {} bases, {} mutants refused by keepalived-check, {} dumps in {dump_secs:.1}s, {:.1}s in all; {mutant_mismatches} mismatches new in a mutant, {} classes",
+        base_list.len(),
+        check_rejected,
+        jobs.len(),
+        started.elapsed().as_secs_f64(),
+        classes.len()
+    )
+    .unwrap();
+    for (r, n) in &reject_reasons {
+        writeln!(report, "  rejected by keepalived: {r}: {n}").unwrap();
+    }
+    let mut cats: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in &mutants {
+        for c in &m.cats {
+            *cats.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    writeln!(report, "mutants by category:").unwrap();
+    for (c, n) in &cats {
+        writeln!(report, "  {c:<48} {n}").unwrap();
+    }
+    writeln!(report, "plan fields compared (times):").unwrap();
+    for (f, n) in &t.by_field {
+        writeln!(report, "  {f:<32} {n}").unwrap();
+    }
+    writeln!(report, "gaps: plan fields no comparison reads, or none reached:").unwrap();
+    for (field, names) in PLAN_FIELDS {
+        let n: usize = names.iter().map(|f| t.by_field.get(f).copied().unwrap_or(0)).sum();
+        if names.is_empty() {
+            writeln!(report, "  {field} (not compared)").unwrap();
+        } else if n == 0 {
+            writeln!(report, "  {field} (never reached)").unwrap();
+        }
+    }
+    writeln!(report, "gaps: dumped by keepalived, compared by nothing:").unwrap();
+    for k in &keys_seen {
+        if !READ.iter().chain(NOT_IN_PLAN).any(|r| k.starts_with(r)) {
+            writeln!(report, "  {k}").unwrap();
+        }
+    }
+    writeln!(report, "gaps: compared, but no mutant or base reached it:").unwrap();
+    for r in READ {
+        if !keys_seen.iter().any(|k| k.starts_with(r)) {
+            writeln!(report, "  {r}").unwrap();
+        }
+    }
+    writeln!(report, "mismatch classes (FIELD @ CATEGORY: count):").unwrap();
+    for (k, (n, m, _, _)) in &classes {
+        let mark = if known.contains(k) {
+            "known"
+        } else if occurrences
+            .iter()
+            .filter(|o| o.contains(k))
+            .all(|o| o.iter().any(|x| known.contains(x)))
+        {
+            "known with another category"
+        } else {
+            "NEW"
+        };
+        writeln!(report, "  [{mark}] {k}: {n}   e.g. {m}").unwrap();
+    }
+    for s in &stale {
+        writeln!(
+            report,
+            "known, not seen in this run (remove it once the full set no longer shows it): {s}"
+        )
+        .unwrap();
+    }
+    let summary = report.clone();
+    writeln!(report, "\nsmallest mutant of each class:").unwrap();
+    for (k, (_, m, text, descs)) in &classes {
+        writeln!(report, "\n=== {k}\n{m}\nmutations: {descs:?}\n{text}").unwrap();
+    }
+    let path = target_dir().join("plan-differential-report.txt");
+    let _ = std::fs::write(&path, &report);
+    println!("{summary}");
+    assert!(
+        unknown.is_empty(),
+        "{} mismatch classes not in {}: {unknown:#?} (report: {})",
+        unknown.len(),
+        known_path.display(),
+        path.display()
+    );
+}

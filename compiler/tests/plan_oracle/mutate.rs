@@ -1,0 +1,1041 @@
+//! Seeded mutations of a configuration aimed at the plan: each one sets, removes or crosses
+//! keywords whose values reach the plan (flags, enums, timers, address families, tracking
+//! weights, checker timing, global defaults against instance settings), so that the plan
+//! differential sees how keepalived resolves them. Deterministic for a seed.
+
+use std::fmt::Write as _;
+
+pub use crate::mutate_rng::Rng;
+
+/// Which keepalived process has to dump a mutant for its values to be seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Vrrp,
+    Check,
+}
+
+/// One block of the configuration: `KIND ... {` on line `start` up to `}` on line `end`.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+    pub parent: Option<usize>,
+}
+
+/// A configuration's lines and blocks.
+#[derive(Clone, Debug)]
+pub struct Conf {
+    pub lines: Vec<String>,
+    pub blocks: Vec<Block>,
+}
+
+fn words(line: &str) -> Vec<&str> {
+    line.split(['#', '!']).next().unwrap_or("").split_whitespace().collect()
+}
+
+impl Conf {
+    pub fn new(text: &str) -> Conf {
+        let mut c = Conf {
+            lines: text.lines().map(str::to_string).collect(),
+            blocks: Vec::new(),
+        };
+        c.reparse();
+        c
+    }
+
+    pub fn text(&self) -> String {
+        let mut s = self.lines.join("\n");
+        s.push('\n');
+        s
+    }
+
+    fn reparse(&mut self) {
+        self.blocks.clear();
+        let mut stack: Vec<usize> = Vec::new();
+        let mut prev_first = String::new();
+        for (n, line) in self.lines.iter().enumerate() {
+            let w = words(line);
+            let opens = w.iter().filter(|x| **x == "{").count();
+            let closes = w.iter().filter(|x| **x == "}").count();
+            if opens > closes {
+                let kind = match w.first() {
+                    Some(&"{") => prev_first.clone(),
+                    Some(k) => k.to_string(),
+                    None => String::new(),
+                };
+                self.blocks.push(Block {
+                    kind,
+                    start: n,
+                    end: usize::MAX,
+                    parent: stack.last().copied(),
+                });
+                stack.push(self.blocks.len() - 1);
+            } else if closes > opens {
+                for _ in 0..closes - opens {
+                    if let Some(b) = stack.pop() {
+                        self.blocks[b].end = n;
+                    }
+                }
+            }
+            if let Some(f) = w.first() {
+                prev_first = f.to_string();
+            }
+        }
+        for b in &mut self.blocks {
+            if b.end == usize::MAX {
+                b.end = self.lines.len().saturating_sub(1);
+            }
+        }
+    }
+
+    pub fn of_kind(&self, kind: &str) -> Vec<usize> {
+        (0..self.blocks.len())
+            .filter(|&b| self.blocks[b].kind == kind)
+            .collect()
+    }
+
+    /// Blocks of `kind` inside block `b` (directly).
+    pub fn children_of(&self, b: usize, kind: &str) -> Vec<usize> {
+        (0..self.blocks.len())
+            .filter(|&c| self.blocks[c].parent == Some(b) && self.blocks[c].kind == kind)
+            .collect()
+    }
+
+    /// Line ranges of block `b`'s direct entries whose keyword is `key` (a nested block as a
+    /// whole).
+    fn entries(&self, b: usize, key: &str) -> Vec<(usize, usize)> {
+        let blk = &self.blocks[b];
+        let mut out = Vec::new();
+        let mut n = blk.start + 1;
+        while n < blk.end {
+            if let Some(c) = self.blocks.iter().find(|c| c.start == n && c.parent == Some(b)) {
+                if c.kind == key {
+                    out.push((c.start, c.end));
+                }
+                n = c.end + 1;
+                continue;
+            }
+            if words(&self.lines[n]).first() == Some(&key) {
+                out.push((n, n));
+            }
+            n += 1;
+        }
+        out
+    }
+
+    pub fn has(&self, b: usize, key: &str) -> bool {
+        !self.entries(b, key).is_empty()
+    }
+
+    pub fn remove(&mut self, b: usize, key: &str) {
+        let mut e = self.entries(b, key);
+        e.reverse();
+        for (s, t) in e {
+            self.lines.drain(s..=t);
+        }
+        self.reparse();
+    }
+
+    /// Sets `key` in block `b`: removes its entries, then inserts `lines` (already complete,
+    /// e.g. `["nopreempt"]` or a nested block) right after the block's opening line.
+    pub fn put(&mut self, b: usize, key: &str, lines: &[String]) {
+        self.remove(b, key);
+        let at = self.blocks[b].start + 1;
+        for (k, l) in lines.iter().enumerate() {
+            self.lines.insert(at + k, format!("    {l}"));
+        }
+        self.reparse();
+    }
+
+    pub fn set(&mut self, b: usize, key: &str, value: &str) {
+        let line = if value.is_empty() {
+            key.to_string()
+        } else {
+            format!("{key} {value}")
+        };
+        self.put(b, key, &[line]);
+    }
+
+    /// The global_defs block, made when there is none.
+    pub fn global(&mut self) -> usize {
+        if let Some(&b) = self.of_kind("global_defs").first() {
+            return b;
+        }
+        self.lines.insert(0, "global_defs {".into());
+        self.lines.insert(1, "}".into());
+        self.reparse();
+        self.of_kind("global_defs")[0]
+    }
+
+    pub fn append(&mut self, text: &str) {
+        self.lines.extend(text.lines().map(str::to_string));
+        self.reparse();
+    }
+
+    /// The name after the keyword of block `b` (`vrrp_instance VI_1 {` → `VI_1`).
+    pub fn name(&self, b: usize) -> String {
+        words(&self.lines[self.blocks[b].start])
+            .get(1)
+            .filter(|w| **w != "{")
+            .map_or_else(String::new, |w| w.to_string())
+    }
+
+    /// The items of a list block such as virtual_ipaddress (each line's first word).
+    pub fn items(&self, b: usize) -> Vec<String> {
+        let blk = &self.blocks[b];
+        (blk.start + 1..blk.end)
+            .filter_map(|n| words(&self.lines[n]).first().map(|w| w.to_string()))
+            .collect()
+    }
+}
+
+/// A mutation: its category (the class a mismatch is filed under), a description and the
+/// process whose dump shows its effect.
+pub struct Mutation {
+    pub cat: String,
+    pub desc: String,
+    pub scope: Scope,
+}
+
+fn pick<T: Copy>(rng: &mut Rng, v: &[T]) -> T {
+    *rng.pick(v).expect("non-empty")
+}
+
+fn coin(rng: &mut Rng) -> bool {
+    rng.below(2) == 0
+}
+
+const INSTANCE_FLAGS: &[&str] = &[
+    "nopreempt",
+    "preempt",
+    "accept",
+    "no_accept",
+    "dont_track_primary",
+    "use_vmac",
+    "vmac_xmit_base",
+    "skip_check_adv_addr",
+    "check_unicast_src",
+    "unicast_fault_no_peer",
+    "lower_prio_no_advert",
+    "higher_prio_send_advert",
+    "promote_secondaries",
+    "native_ipv6",
+    "old_unicast_checksum",
+];
+
+const V4_VIPS: &[&str] = &["10.9.0.10/24", "10.9.0.11", "192.168.77.1/32", "10.9.1.5/16"];
+const V6_VIPS: &[&str] = &["fd00:9::10/64", "fd00:9::11", "2001:db8:9::1/128", "fe80::9:1/64"];
+
+/// Applies one mutation of a category chosen by the generator, or `None` when the
+/// configuration has nothing it can apply to (the caller picks another).
+pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
+    // Made first, so that block numbers stay put below.
+    conf.global();
+    let instances = conf.of_kind("vrrp_instance");
+    let vss = conf.of_kind("virtual_server");
+    let inst = rng.pick(&instances).copied();
+    let vs = rng.pick(&vss).copied();
+    let m = |cat: &str, desc: String, scope: Scope| {
+        Some(Mutation {
+            cat: cat.to_string(),
+            desc,
+            scope,
+        })
+    };
+    let v = |x: &str| x.to_string();
+    match rng.below(40) {
+        // ---- VRRP instance flags
+        0..=3 => {
+            let b = inst?;
+            let key = pick(rng, INSTANCE_FLAGS);
+            if conf.has(b, key) {
+                conf.remove(b, key);
+                m(&format!("flag {key}"), format!("remove {key}"), Scope::Vrrp)
+            } else {
+                let val = match key {
+                    "lower_prio_no_advert" | "higher_prio_send_advert" => {
+                        pick(rng, &["", "true", "false", "on", "off"])
+                    }
+                    _ => "",
+                };
+                conf.set(b, key, val);
+                m(&format!("flag {key}"), format!("{key} {val}"), Scope::Vrrp)
+            }
+        }
+        4 | 5 => {
+            let b = inst?;
+            let g = conf.global();
+            let gs = coin(rng);
+            let inst_mode = pick(rng, &["on", "off", "", "absent"]);
+            if gs {
+                conf.set(g, "vrrp_strict", "");
+            } else {
+                conf.remove(g, "vrrp_strict");
+            }
+            if inst_mode == "absent" {
+                conf.remove(b, "strict_mode");
+            } else {
+                conf.set(b, "strict_mode", inst_mode);
+            }
+            let auth = if coin(rng) {
+                set_auth(conf, b, rng)
+            } else {
+                String::new()
+            };
+            m(
+                "strict_mode vs vrrp_strict",
+                format!("vrrp_strict {gs}, strict_mode {inst_mode:?} {auth}"),
+                Scope::Vrrp,
+            )
+        }
+        6 | 7 => {
+            let b = inst?;
+            let state = pick(rng, &["MASTER", "BACKUP", "absent"]);
+            let prio = pick(rng, &["1", "50", "100", "254", "255", "absent"]);
+            for (k, val) in [("state", state), ("priority", prio)] {
+                if val == "absent" {
+                    conf.remove(b, k);
+                } else {
+                    conf.set(b, k, val);
+                }
+            }
+            m("state/priority", format!("state {state}, priority {prio}"), Scope::Vrrp)
+        }
+        8 => {
+            let b = inst?;
+            let a = pick(rng, &["0.37", "1.6", "3", "1", "0.5", "2.5", "absent", "0.01"]);
+            if a == "absent" {
+                conf.remove(b, "advert_int");
+            } else {
+                conf.set(b, "advert_int", a);
+            }
+            if coin(rng) {
+                let d = pick(rng, &["0", "5", "300", "0.5"]);
+                conf.set(b, "preempt_delay", d);
+                if coin(rng) {
+                    conf.set(b, "state", "BACKUP");
+                }
+            }
+            m("advert_int", format!("advert_int {a}"), Scope::Vrrp)
+        }
+        9 | 10 => {
+            inst?;
+            let g = conf.global();
+            let gv = pick(rng, &["2", "3", "absent"]);
+            if gv == "absent" {
+                conf.remove(g, "vrrp_version");
+            } else {
+                conf.set(g, "vrrp_version", gv);
+            }
+            let b = pick(rng, &conf.of_kind("vrrp_instance"));
+            let iv = pick(rng, &["2", "3", "absent"]);
+            if iv == "absent" {
+                conf.remove(b, "version");
+            } else {
+                conf.set(b, "version", iv);
+            }
+            if coin(rng) {
+                set_family(conf, b, rng, true);
+            }
+            m(
+                "version vs vrrp_version",
+                format!("vrrp_version {gv}, version {iv}"),
+                Scope::Vrrp,
+            )
+        }
+        11 => {
+            let b = inst?;
+            let d = set_auth(conf, b, rng);
+            m("authentication", d, Scope::Vrrp)
+        }
+        12 | 13 => {
+            let b = inst?;
+            let v6 = coin(rng);
+            let d = set_family(conf, b, rng, v6);
+            m(if v6 { "family v6" } else { "family v4" }, d, Scope::Vrrp)
+        }
+        14 | 15 => {
+            let b = inst?;
+            let v6 = vips(conf, b).iter().any(|a| a.contains(':'));
+            if coin(rng) {
+                let peers: Vec<String> = (0..1 + rng.below(2))
+                    .map(|k| {
+                        let a = if v6 {
+                            format!("fd00:8::{}", k + 2)
+                        } else {
+                            format!("10.8.0.{}", k + 2)
+                        };
+                        match rng.below(3) {
+                            0 => format!("{a} min_ttl 3 max_ttl 200"),
+                            _ => a,
+                        }
+                    })
+                    .collect();
+                let mut lines = vec![v("unicast_peer {")];
+                lines.extend(peers.iter().map(|p| format!("    {p}")));
+                lines.push(v("}"));
+                conf.put(b, "unicast_peer", &lines);
+                if coin(rng) {
+                    conf.set(b, "unicast_src_ip", if v6 { "fd00:8::1" } else { "10.8.0.1" });
+                }
+                let ttl = pick(rng, &["absent", "1", "64", "255"]);
+                if ttl != "absent" {
+                    conf.set(b, "unicast_ttl", ttl);
+                }
+                m("unicast", format!("unicast peers {peers:?}, ttl {ttl}"), Scope::Vrrp)
+            } else {
+                conf.remove(b, "unicast_peer");
+                conf.remove(b, "unicast_src_ip");
+                if coin(rng) {
+                    conf.set(b, "mcast_src_ip", if v6 { "fd00:8::1" } else { "10.8.0.1" });
+                }
+                m("multicast", v("unicast removed"), Scope::Vrrp)
+            }
+        }
+        16 | 17 => {
+            let b = inst?;
+            let keys = [
+                "garp_master_delay",
+                "garp_master_repeat",
+                "garp_master_refresh",
+                "garp_master_refresh_repeat",
+                "garp_lower_prio_delay",
+                "garp_lower_prio_repeat",
+                "down_timer_adverts",
+            ];
+            let key = pick(rng, &keys);
+            let g = conf.global();
+            let gval = pick(rng, &["absent", "0", "1", "3", "10", "20"]);
+            let gkey = format!("vrrp_{key}");
+            if gval == "absent" {
+                conf.remove(g, &gkey);
+            } else {
+                conf.set(g, &gkey, gval);
+            }
+            let ival = pick(rng, &["absent", "0", "2", "4", "7"]);
+            if ival == "absent" {
+                conf.remove(b, key);
+            } else {
+                conf.set(b, key, ival);
+            }
+            if rng.below(3) == 0 {
+                let g = conf.global();
+                conf.set(g, "vrrp_strict", "");
+            }
+            m(
+                &format!("{key} vs {gkey}"),
+                format!("{gkey} {gval}, {key} {ival}"),
+                Scope::Vrrp,
+            )
+        }
+        18 | 19 => {
+            inst?;
+            let pairs = [
+                ("vrrp_check_unicast_src", "check_unicast_src"),
+                ("vrrp_skip_check_adv_addr", "skip_check_adv_addr"),
+                ("vrrp_lower_prio_no_advert", "lower_prio_no_advert"),
+                ("vrrp_higher_prio_send_advert", "higher_prio_send_advert"),
+            ];
+            let (gk, ik) = pick(rng, &pairs);
+            let g = conf.global();
+            let gval = pick(rng, &["absent", "", "true", "false"]);
+            let gval = if gk == "vrrp_check_unicast_src" || gk == "vrrp_skip_check_adv_addr" {
+                if gval == "absent" || gval == "false" {
+                    "absent"
+                } else {
+                    ""
+                }
+            } else {
+                gval
+            };
+            if gval == "absent" {
+                conf.remove(g, gk);
+            } else {
+                conf.set(g, gk, gval);
+            }
+            let b = pick(rng, &conf.of_kind("vrrp_instance"));
+            let ival = if ik.starts_with("lower") || ik.starts_with("higher") {
+                pick(rng, &["absent", "", "true", "false"])
+            } else {
+                pick(rng, &["absent", ""])
+            };
+            if ival == "absent" {
+                conf.remove(b, ik);
+            } else {
+                conf.set(b, ik, ival);
+            }
+            if ik == "check_unicast_src" && !conf.has(b, "unicast_peer") && coin(rng) {
+                let v6 = vips(conf, b).iter().any(|a| a.contains(':'));
+                let p = if v6 { "fd00:8::2" } else { "10.8.0.2" };
+                conf.put(b, "unicast_peer", &[v("unicast_peer {"), format!("    {p}"), v("}")]);
+            }
+            if rng.below(4) == 0 {
+                let g = conf.global();
+                conf.set(g, "vrrp_strict", "");
+            }
+            m(
+                &format!("{ik} vs {gk}"),
+                format!("{gk} {gval:?}, {ik} {ival:?}"),
+                Scope::Vrrp,
+            )
+        }
+        20..=22 => {
+            let b = inst?;
+            let name = conf.name(b);
+            let w = pick(rng, &["absent", "0", "10", "-20", "253", "-254"]);
+            let rev = pick(rng, &["", "", " reverse", " noreverse"]);
+            let sw = pick(rng, &["absent", "0", "5", "-30", "50"]);
+            let srev = if sw != "absent" && coin(rng) { " reverse" } else { "" };
+            let sname = format!("chk_{name}");
+            let mut script = format!(
+                "vrrp_script {sname} {{\n    script \"/bin/true\"\n    interval {}\n",
+                1 + rng.below(4)
+            );
+            if sw != "absent" {
+                let _ = writeln!(script, "    weight {sw}{srev}");
+            }
+            if coin(rng) {
+                let _ = writeln!(script, "    rise {}\n    fall {}", 1 + rng.below(3), 1 + rng.below(3));
+            }
+            script.push_str("}\n");
+            let what = rng.below(3);
+            let wt = if w == "absent" {
+                String::new()
+            } else {
+                format!(" weight {w}{rev}")
+            };
+            match what {
+                0 => conf.put(
+                    b,
+                    "track_interface",
+                    &[v("track_interface {"), format!("    eth1{wt}"), v("}")],
+                ),
+                _ => {
+                    conf.append(&script);
+                    let b = conf
+                        .of_kind("vrrp_instance")
+                        .into_iter()
+                        .find(|&x| conf.name(x) == name)?;
+                    conf.put(
+                        b,
+                        "track_script",
+                        &[v("track_script {"), format!("    {sname}{wt}"), v("}")],
+                    );
+                }
+            }
+            m(
+                "tracking weights",
+                format!(
+                    "track {} {wt}; script weight {sw}{srev}",
+                    ["interface", "script", "script"][what]
+                ),
+                Scope::Vrrp,
+            )
+        }
+        23 | 24 => {
+            inst?;
+            let names: Vec<String> = conf.of_kind("vrrp_instance").iter().map(|&b| conf.name(b)).collect();
+            for g in conf.of_kind("vrrp_sync_group").into_iter().rev() {
+                let (s, e) = (conf.blocks[g].start, conf.blocks[g].end);
+                conf.lines.drain(s..=e);
+                conf.reparse();
+            }
+            let tw = coin(rng);
+            let mut text = format!(
+                "vrrp_sync_group SG_MUT {{\n    group {{\n        {}\n    }}\n",
+                names.join("\n        ")
+            );
+            if tw {
+                text.push_str("    sync_group_tracking_weight\n");
+            }
+            let gw = pick(rng, &["absent", "0", "10", "-10"]);
+            if gw != "absent" || coin(rng) {
+                let wt = if gw == "absent" {
+                    String::new()
+                } else {
+                    format!(" weight {gw}")
+                };
+                text.push_str(&format!("    track_script {{\n        chk_sg{wt}\n    }}\n"));
+                conf.append(&format!(
+                    "vrrp_script chk_sg {{\n    script \"/bin/true\"\n    weight {}\n}}",
+                    pick(rng, &["0", "5", "-5"])
+                ));
+            }
+            text.push_str("}\n");
+            conf.append(&text);
+            m(
+                "sync group",
+                format!("sync group of {names:?}, tracking_weight {tw}, track weight {gw}"),
+                Scope::Vrrp,
+            )
+        }
+        25 => {
+            let b = inst?;
+            let key = pick(
+                rng,
+                &[
+                    "notify_master",
+                    "notify_backup",
+                    "notify_fault",
+                    "notify_stop",
+                    "notify",
+                ],
+            );
+            let user = pick(rng, &["", "", " root", " nobody"]);
+            conf.set(b, key, &format!("\"/bin/echo {key}\"{user}"));
+            if coin(rng) {
+                let g = conf.global();
+                conf.set(g, "script_user", pick(rng, &["root", "nobody"]));
+                if coin(rng) {
+                    conf.set(g, "enable_script_security", "");
+                }
+            }
+            m("notify scripts", format!("{key} /bin/echo{user}"), Scope::Vrrp)
+        }
+        26 => {
+            let b = inst?;
+            let g = conf.global();
+            let which = coin(rng);
+            if which {
+                conf.set(g, "vrrp_mcast_group4", "224.0.0.33");
+            } else {
+                conf.set(g, "vrrp_mcast_group6", "ff02::33");
+            }
+            let b2 = b;
+            conf.remove(b2, "unicast_peer");
+            if coin(rng) {
+                conf.set(b2, "mcast_dst_ip", if which { "224.0.0.44" } else { "ff02::44" });
+            }
+            m("mcast group", format!("global v4 {which}"), Scope::Vrrp)
+        }
+        27 => {
+            let b = inst?;
+            let name = pick(rng, &["", "vrrp.mut"]);
+            conf.set(b, "use_vmac", name);
+            if coin(rng) {
+                conf.set(b, "vmac_xmit_base", "");
+            }
+            m("vmac", format!("use_vmac {name}"), Scope::Vrrp)
+        }
+        // ---- virtual servers
+        28 => {
+            let b = vs?;
+            let key = pick(rng, &["lb_algo", "lvs_sched"]);
+            let val = pick(
+                rng,
+                &[
+                    "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "sh", "dh", "sed", "nq", "mh", "fo", "ovf",
+                ],
+            );
+            conf.remove(b, "lb_algo");
+            conf.set(b, key, val);
+            if val == "sh" && coin(rng) {
+                conf.set(b, "sh-port", "");
+            }
+            m("vs scheduler", format!("{key} {val}"), Scope::Check)
+        }
+        29 => {
+            let b = vs?;
+            let key = pick(rng, &["lb_kind", "lvs_method"]);
+            let val = pick(rng, &["NAT", "DR", "TUN"]);
+            conf.remove(b, "lb_kind");
+            conf.set(b, key, val);
+            if coin(rng) {
+                if let Some(&r) = rng.pick(&conf.children_of(b, "real_server")) {
+                    conf.set(r, "lvs_method", pick(rng, &["NAT", "DR", "TUN"]));
+                }
+            }
+            m("vs forwarding", format!("{key} {val}"), Scope::Check)
+        }
+        30 => {
+            let b = vs?;
+            let val = pick(rng, &["TCP", "UDP", "SCTP", "absent"]);
+            if val == "absent" {
+                conf.remove(b, "protocol");
+            } else {
+                conf.set(b, "protocol", val);
+            }
+            m("vs protocol", format!("protocol {val}"), Scope::Check)
+        }
+        31 => {
+            let b = vs?;
+            let key = pick(rng, &["ops", "ha_suspend", "alpha", "omega", "inhibit_on_failure"]);
+            let on = !conf.has(b, key);
+            if on {
+                conf.set(b, key, "");
+            } else {
+                conf.remove(b, key);
+            }
+            if key == "ops" && coin(rng) {
+                conf.set(b, "protocol", "UDP");
+            }
+            m(&format!("vs flag {key}"), format!("{key} {on}"), Scope::Check)
+        }
+        32 => {
+            let b = vs?;
+            let q = pick(rng, &["absent", "0", "1", "2", "5"]);
+            let h = pick(rng, &["absent", "0", "1", "3"]);
+            for (k, val) in [("quorum", q), ("hysteresis", h)] {
+                if val == "absent" {
+                    conf.remove(b, k);
+                } else {
+                    conf.set(b, k, val);
+                }
+            }
+            m("vs quorum", format!("quorum {q} hysteresis {h}"), Scope::Check)
+        }
+        33 => {
+            let b = vs?;
+            let t = pick(rng, &["absent", "0", "60", "360", ""]);
+            if t == "absent" {
+                conf.remove(b, "persistence_timeout");
+            } else {
+                conf.set(b, "persistence_timeout", t);
+            }
+            if coin(rng) {
+                conf.set(
+                    b,
+                    "persistence_granularity",
+                    pick(rng, &["255.255.255.0", "24", "255.255.255.255"]),
+                );
+            }
+            m("vs persistence", format!("persistence_timeout {t:?}"), Scope::Check)
+        }
+        34 | 35 => {
+            let b = vs?;
+            // Checker timing at the VS, RS and checker levels.
+            let keys = ["delay_loop", "connect_timeout", "retry", "delay_before_retry", "warmup"];
+            let key = pick(rng, &keys);
+            let vals = ["2", "7", "0.5", "15"];
+            let mut desc = Vec::new();
+            for level in 0..3 {
+                if coin(rng) {
+                    continue;
+                }
+                let val = pick(rng, &vals);
+                let val = if key == "retry" {
+                    val.split('.').next().unwrap_or("1")
+                } else {
+                    val
+                };
+                let target = match level {
+                    0 => Some(b),
+                    1 => rng.pick(&conf.children_of(b, "real_server")).copied(),
+                    _ => {
+                        let rss = conf.children_of(b, "real_server");
+                        let r = rng.pick(&rss).copied();
+                        r.and_then(|r| checker_blocks(conf, r).first().copied())
+                    }
+                };
+                if let Some(t) = target {
+                    if level == 2 && key == "warmup" {
+                        continue;
+                    }
+                    conf.set(t, key, val);
+                    desc.push(format!("{} {key} {val}", ["vs", "rs", "checker"][level]));
+                }
+            }
+            m("checker timing", desc.join(", "), Scope::Check)
+        }
+        36 => {
+            let b = vs?;
+            let rss = conf.children_of(b, "real_server");
+            let r = *rng.pick(&rss)?;
+            let line = conf.lines[conf.blocks[r].start].clone();
+            let w = words(&line);
+            let addr = w.get(1)?.to_string();
+            let port = pick(rng, &["", "0", "80", "8080", "443"]);
+            let method = pick(rng, &["NAT", "DR", "TUN"]);
+            let s = conf.blocks[r].start;
+            conf.lines[s] = format!("    real_server {addr} {port} {{");
+            conf.reparse();
+            let b2 = conf
+                .of_kind("virtual_server")
+                .into_iter()
+                .find(|&x| conf.blocks[x].start == conf.blocks[b].start)?;
+            conf.set(b2, "lb_kind", method);
+            m(
+                "rs port",
+                format!("real_server {addr} {port:?} with {method}"),
+                Scope::Check,
+            )
+        }
+        37 => {
+            let b = vs?;
+            let rss = conf.children_of(b, "real_server");
+            let r = *rng.pick(&rss)?;
+            let d = match rng.below(5) {
+                0 => {
+                    conf.set(r, "weight", pick(rng, &["0", "1", "3", "100"]));
+                    "weight".to_string()
+                }
+                1 => {
+                    conf.set(r, "inhibit_on_failure", "");
+                    "inhibit_on_failure".into()
+                }
+                2 => {
+                    conf.set(r, "uthreshold", "100");
+                    conf.set(r, "lthreshold", "10");
+                    "thresholds".into()
+                }
+                3 => {
+                    conf.set(r, "alpha", "");
+                    "rs alpha".into()
+                }
+                _ => {
+                    conf.set(r, "notify_up", "\"/bin/echo up\"");
+                    conf.set(r, "notify_down", "\"/bin/echo down\" nobody");
+                    "rs notify".into()
+                }
+            };
+            m(&format!("rs {d}"), d.clone(), Scope::Check)
+        }
+        38 => {
+            let b = vs?;
+            let rss = conf.children_of(b, "real_server");
+            let r = *rng.pick(&rss)?;
+            for c in checker_blocks(conf, r).into_iter().rev() {
+                let (s, e) = (conf.blocks[c].start, conf.blocks[c].end);
+                conf.lines.drain(s..=e);
+                conf.reparse();
+            }
+            let b = conf
+                .of_kind("virtual_server")
+                .into_iter()
+                .find(|&x| conf.blocks[x].start == conf.blocks[b].start)?;
+            let r = *conf
+                .children_of(b, "real_server")
+                .get(rss.iter().position(|x| *x == r)?)?;
+            let kind = pick(
+                rng,
+                &[
+                    "TCP_CHECK",
+                    "HTTP_GET",
+                    "SSL_GET",
+                    "MISC_CHECK",
+                    "SMTP_CHECK",
+                    "DNS_CHECK",
+                    "PING_CHECK",
+                    "UDP_CHECK",
+                ],
+            );
+            let mut body = vec![format!("{kind} {{")];
+            match kind {
+                "HTTP_GET" | "SSL_GET" => body.extend([
+                    v("    url {"),
+                    v("        path /"),
+                    v("        status_code 200"),
+                    v("    }"),
+                ]),
+                "MISC_CHECK" => body.push(v("    misc_path \"/bin/true\"")),
+                "DNS_CHECK" => body.push(v("    name example.org")),
+                _ => {}
+            }
+            if coin(rng) {
+                body.push(format!("    connect_port {}", pick(rng, &["81", "9000"])));
+            }
+            if coin(rng) {
+                body.push(format!("    connect_timeout {}", pick(rng, &["1", "4", "0.5"])));
+            }
+            if coin(rng) {
+                body.push(v("    alpha"));
+            }
+            if coin(rng) {
+                body.push(v("    log_all_failures"));
+            }
+            body.push(v("}"));
+            conf.put(r, kind, &body);
+            m("checker kind", format!("checker {kind}"), Scope::Check)
+        }
+        _ => {
+            let b = vs?;
+            if coin(rng) {
+                let v6 = conf.lines[conf.blocks[b].start].contains(':');
+                let a = if v6 { "fd00:7::9 8080" } else { "10.7.0.9 8080" };
+                let mut lines = vec![format!("sorry_server {a}")];
+                if coin(rng) {
+                    lines.push("sorry_server_inhibit".into());
+                }
+                if coin(rng) {
+                    lines.push(format!("sorry_server_lvs_method {}", pick(rng, &["NAT", "DR", "TUN"])));
+                }
+                // keepalived applies the options only after the sorry_server line.
+                let before = coin(rng);
+                if before {
+                    lines.rotate_left(1);
+                }
+                conf.remove(b, "sorry_server_inhibit");
+                conf.remove(b, "sorry_server_lvs_method");
+                conf.put(b, "sorry_server", &lines);
+                m(
+                    if before {
+                        "sorry server options first"
+                    } else {
+                        "sorry server"
+                    },
+                    lines.join("; "),
+                    Scope::Check,
+                )
+            } else {
+                let s = conf.blocks[b].start;
+                let mark = 1 + rng.below(1000);
+                conf.lines[s] = format!("virtual_server fwmark {mark} {{");
+                conf.reparse();
+                let b = conf
+                    .of_kind("virtual_server")
+                    .into_iter()
+                    .find(|&x| conf.blocks[x].start == s)?;
+                conf.set(b, "lb_kind", pick(rng, &["NAT", "DR", "TUN"]));
+                m("fwmark service", format!("virtual_server fwmark {mark}"), Scope::Check)
+            }
+        }
+    }
+}
+
+const CHECKERS: &[&str] = &[
+    "TCP_CHECK",
+    "HTTP_GET",
+    "SSL_GET",
+    "MISC_CHECK",
+    "SMTP_CHECK",
+    "DNS_CHECK",
+    "PING_CHECK",
+    "UDP_CHECK",
+    "FILE_CHECK",
+    "BFD_CHECK",
+];
+
+fn checker_blocks(conf: &Conf, r: usize) -> Vec<usize> {
+    (0..conf.blocks.len())
+        .filter(|&c| conf.blocks[c].parent == Some(r) && CHECKERS.contains(&conf.blocks[c].kind.as_str()))
+        .collect()
+}
+
+fn vips(conf: &Conf, b: usize) -> Vec<String> {
+    conf.children_of(b, "virtual_ipaddress")
+        .first()
+        .map(|&v| conf.items(v))
+        .unwrap_or_default()
+}
+
+fn set_auth(conf: &mut Conf, b: usize, rng: &mut Rng) -> String {
+    match rng.below(3) {
+        0 => {
+            conf.put(
+                b,
+                "authentication",
+                &[
+                    "authentication {".into(),
+                    "    auth_type PASS".into(),
+                    "    auth_pass s3cr3t".into(),
+                    "}".into(),
+                ],
+            );
+            "auth PASS".into()
+        }
+        1 => {
+            conf.put(
+                b,
+                "authentication",
+                &[
+                    "authentication {".into(),
+                    "    auth_type AH".into(),
+                    "    auth_pass s3cr3t".into(),
+                    "}".into(),
+                ],
+            );
+            "auth AH".into()
+        }
+        _ => {
+            conf.remove(b, "authentication");
+            "no auth".into()
+        }
+    }
+}
+
+/// Replaces an instance's addresses with ones of one family (VIPs, peers, source address).
+fn set_family(conf: &mut Conf, b: usize, rng: &mut Rng, v6: bool) -> String {
+    let pool = if v6 { V6_VIPS } else { V4_VIPS };
+    let n = 1 + rng.below(3);
+    let mut addrs: Vec<String> = (0..n)
+        .map(|k| pool[(k + rng.below(pool.len())) % pool.len()].to_string())
+        .collect();
+    addrs.dedup();
+    let mut lines = vec!["virtual_ipaddress {".to_string()];
+    lines.extend(addrs.iter().map(|a| format!("    {a}")));
+    lines.push("}".into());
+    conf.put(b, "virtual_ipaddress", &lines);
+    // Excluded addresses of the other family now and then.
+    if rng.below(4) == 0 {
+        let other = if v6 { V4_VIPS[0] } else { V6_VIPS[0] };
+        conf.put(
+            b,
+            "virtual_ipaddress_excluded",
+            &[
+                "virtual_ipaddress_excluded {".into(),
+                format!("    {other}"),
+                "}".into(),
+            ],
+        );
+    } else {
+        conf.remove(b, "virtual_ipaddress_excluded");
+    }
+    if conf.has(b, "unicast_peer") {
+        let p = if v6 { "fd00:8::2" } else { "10.8.0.2" };
+        conf.put(
+            b,
+            "unicast_peer",
+            &["unicast_peer {".into(), format!("    {p}"), "}".into()],
+        );
+        if conf.has(b, "unicast_src_ip") {
+            conf.set(b, "unicast_src_ip", if v6 { "fd00:8::1" } else { "10.8.0.1" });
+        }
+    }
+    conf.remove(b, "mcast_src_ip");
+    format!("virtual_ipaddress {addrs:?}")
+}
+
+/// Small configurations of our own to mutate, besides the samples and the corpus: every
+/// family, unicast and multicast, and each forwarding method with checkers.
+pub fn generated() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let inst = |name: &str, vrid: u32, extra: &str, vips: &str| {
+        format!(
+            "vrrp_instance {name} {{\n    state BACKUP\n    interface eth0\n    virtual_router_id {vrid}\n    priority 100\n    advert_int 1\n{extra}    virtual_ipaddress {{\n{vips}    }}\n}}\n"
+        )
+    };
+    out.push((
+        "gen-v4-mcast".to_string(),
+        inst("VI_A", 11, "", "        10.9.0.1/24\n") + &inst("VI_B", 12, "    nopreempt\n", "        10.9.0.2/24\n"),
+    ));
+    out.push((
+        "gen-v4-unicast".to_string(),
+        inst(
+            "VI_U",
+            21,
+            "    unicast_src_ip 10.8.0.1\n    unicast_peer {\n        10.8.0.2\n    }\n    authentication {\n        auth_type PASS\n        auth_pass abc\n    }\n",
+            "        10.9.0.3\n",
+        ),
+    ));
+    out.push(("gen-v6".to_string(), inst("VI_6", 31, "", "        fd00:9::1/64\n")));
+    out.push((
+        "gen-strict".to_string(),
+        "global_defs {\n    vrrp_strict\n}\n".to_string()
+            + &inst("VI_S", 41, "    state MASTER\n", "        10.9.0.4\n"),
+    ));
+    for (k, method) in ["NAT", "DR", "TUN"].iter().enumerate() {
+        out.push((
+            format!("gen-vs-{method}"),
+            format!(
+                "virtual_server 10.6.0.{n} 80 {{\n    delay_loop 6\n    lb_algo wrr\n    lb_kind {method}\n    protocol TCP\n    real_server 10.5.0.1 80 {{\n        weight 2\n        TCP_CHECK {{\n            connect_timeout 3\n        }}\n    }}\n    real_server 10.5.0.2 8080 {{\n        HTTP_GET {{\n            url {{\n                path /health\n                status_code 200\n            }}\n            retry 2\n        }}\n    }}\n}}\n",
+                n = k + 1
+            ),
+        ));
+    }
+    out.push((
+        "gen-vs-v6-fwmark".to_string(),
+        "virtual_server fwmark 7 {\n    delay_loop 3\n    lb_algo rr\n    lb_kind DR\n    real_server fd00:5::1 0 {\n        TCP_CHECK {\n            connect_port 80\n        }\n    }\n}\nvirtual_server fd00:6::1 443 {\n    lb_algo sh\n    lb_kind NAT\n    protocol TCP\n    real_server fd00:5::2 8443 {\n        MISC_CHECK {\n            misc_path \"/bin/true\"\n        }\n    }\n}\n".to_string(),
+    ));
+    out
+}
