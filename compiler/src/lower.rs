@@ -748,7 +748,13 @@ impl<'a> Cx<'a> {
                 Adjusted::Dropped => false,
             });
         }
-        let unicast_ttl = b.uint("unicast_ttl").unwrap_or(255) as u8;
+        // IPv4 adverts get TTL 255 unless written; IPv6 ones keep the kernel's hop limit.
+        // (Written without unicast peers, it is reset.)
+        let unicast_ttl = match b.uint("unicast_ttl") {
+            Some(t) if !peers.is_empty() => Some(t as u8),
+            _ if v6 => None,
+            _ => Some(255),
+        };
         Some(p::VrrpInstance {
             name: name.clone(),
             smtp_alert: self.smtp_alert(b, "smtp_alert_vrrp", false),
@@ -767,7 +773,7 @@ impl<'a> Cx<'a> {
             src_ip,
             unicast_fault_no_peer: b.flag("unicast_fault_no_peer"),
             check_unicast_src: eff.check_unicast_src.value,
-            unicast_ttl: if peers.is_empty() { 255 } else { unicast_ttl },
+            unicast_ttl,
             unicast_peers: peers,
             virtual_addresses: vips,
             excluded_addresses: evips,

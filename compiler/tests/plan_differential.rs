@@ -204,7 +204,12 @@ fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance,
             own
         };
         t.eq(ctx, "check_unicast_src", yes(i.check_unicast_src), effective);
-        t.eq(ctx, "unicast_ttl", i.unicast_ttl, g("Unicast TTL"));
+        t.eq(
+            ctx,
+            "unicast_ttl",
+            i.unicast_ttl.map_or("(absent)".to_string(), |t| t.to_string()),
+            g("Unicast TTL"),
+        );
         let compat = g("Unicast checksum compatibility");
         t.eq(
             ctx,

@@ -67,12 +67,6 @@ fn d_5_u32() -> u32 {
 fn is_5_u32(v: &u32) -> bool {
     *v == 5
 }
-fn d_255_u8() -> u8 {
-    255
-}
-fn is_255_u8(v: &u8) -> bool {
-    *v == 255
-}
 fn d_255_u32() -> u32 {
     255
 }
@@ -1142,10 +1136,10 @@ pub struct VrrpInstance {
     /// Non-empty: unicast mode.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unicast_peers: Vec<Peer>,
-    /// Default 255.
-    #[serde(default = "d_255_u8", skip_serializing_if = "is_255_u8")]
-    #[schemars(extend("default" = 255))]
-    pub unicast_ttl: u8,
+    /// The TTL / hop limit of unicast adverts; `None`: the kernel's default (keepalived writes
+    /// 255 for IPv4 and leaves IPv6 to the kernel unless `unicast_ttl` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unicast_ttl: Option<u8>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub unicast_fault_no_peer: bool,
     #[serde(default, skip_serializing_if = "is_false")]
