@@ -72,6 +72,9 @@ enum Command {
         /// Refuse to write a plan when there are warnings too.
         #[arg(long = "deny-warnings")]
         deny_warnings: bool,
+        /// Indent the JSON for reading (by default it is written on one line, half the size).
+        #[arg(long = "pretty")]
+        pretty: bool,
     },
 }
 
@@ -129,7 +132,8 @@ fn main() -> ExitCode {
             output,
             config_id,
             deny_warnings,
-        }) => compile(&file, &output, config_id, deny_warnings),
+            pretty,
+        }) => compile(&file, &output, config_id, deny_warnings, pretty),
         None => match &cli.explain {
             Some(code) => explain(code),
             None => lint(&cli),
@@ -316,7 +320,7 @@ fn lint(cli: &Cli) -> ExitCode {
     }
 }
 
-fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings: bool) -> ExitCode {
+fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings: bool, pretty: bool) -> ExitCode {
     let opts = CheckOptions {
         preprocess: Options {
             config_id: config_id.clone(),
@@ -349,7 +353,7 @@ fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings:
     let plan = vigil_compiler::compile(&checked, source);
     drop(checked);
     if output.as_os_str() == "-" {
-        let _ = vigil_plan::write_json(&plan, std::io::BufWriter::new(std::io::stdout().lock()));
+        let _ = vigil_plan::write_json(&plan, std::io::BufWriter::new(std::io::stdout().lock()), pretty);
         return ExitCode::SUCCESS;
     }
     // Write next to the target and rename, so a reader never sees half a plan.
@@ -357,7 +361,7 @@ fn compile(file: &Path, output: &Path, config_id: Option<String>, deny_warnings:
     let written = std::fs::File::create(&tmp)
         .and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
-            vigil_plan::write_json(&plan, &mut w)?;
+            vigil_plan::write_json(&plan, &mut w, pretty)?;
             w.into_inner().map_err(|e| e.into_error())?.sync_all()
         })
         .and_then(|_| std::fs::rename(&tmp, output));

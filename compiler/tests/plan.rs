@@ -60,7 +60,7 @@ fn golden_plans_of_the_examples() {
     for (file, ids) in examples() {
         for id in ids {
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_keepalived-check"));
-            cmd.current_dir(root()).args(["compile", &file]);
+            cmd.current_dir(root()).args(["compile", "--pretty", &file]);
             if let Some(id) = id {
                 cmd.args(["--config-id", id]);
             }
@@ -78,6 +78,19 @@ fn golden_plans_of_the_examples() {
                 id.map(|i| format!("-{i}")).unwrap_or_default()
             );
             insta::assert_snapshot!(name, json);
+            // Without --pretty: the same plan on one line.
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_keepalived-check"));
+            cmd.current_dir(root()).args(["compile", &file]);
+            if let Some(id) = id {
+                cmd.args(["--config-id", id]);
+            }
+            let compact = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+            assert_eq!(compact.lines().count(), 1, "{file}: the default plan is one line");
+            assert_eq!(
+                vigil_plan::from_json(&compact).unwrap(),
+                vigil_plan::from_json(&json).unwrap(),
+                "{file}: compact and pretty plans differ"
+            );
         }
     }
 }

@@ -1665,13 +1665,19 @@ pub struct VirtualServer {
 /// in a newline. The same plan always gives the same bytes.
 pub fn to_json(plan: &Plan) -> String {
     let mut out = Vec::new();
-    write_json(plan, &mut out).expect("a plan always serialises");
+    write_json(plan, &mut out, true).expect("a plan always serialises");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// [`to_json`], written to `w` as it is produced (no copy of the whole text in memory).
-pub fn write_json(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut w, plan)?;
+/// The plan's JSON written to `w` as it is produced (no copy of the whole text in memory):
+/// indented as [`to_json`] when `pretty`, else on one line (what `compile` writes by default).
+/// Either way the same plan gives the same bytes.
+pub fn write_json(plan: &Plan, mut w: impl std::io::Write, pretty: bool) -> std::io::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(&mut w, plan)?;
+    } else {
+        serde_json::to_writer(&mut w, plan)?;
+    }
     w.write_all(b"\n")
 }
 
