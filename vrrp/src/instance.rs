@@ -176,8 +176,7 @@ impl Instance {
             priority,
             interval: self.cfg.wire_interval(),
             auth: self.cfg.wire_auth(),
-            addrs: Addrs::from_ip_addrs(self.cfg.family, &self.cfg.vips)
-                .unwrap_or_else(|| Addrs::from_ip_addrs(self.cfg.family, &[]).expect("empty list")),
+            addrs: Addrs::of_family(self.cfg.family, &self.cfg.vips),
             checksum,
         }
     }

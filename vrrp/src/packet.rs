@@ -163,6 +163,30 @@ impl Addrs {
         }
     }
     /// Builds a list from `IpAddr`s of `family`; `None` when one is of the other family.
+    /// The addresses of `family` among `addrs`, in order (those of the other family left out).
+    pub fn of_family(family: Family, addrs: &[IpAddr]) -> Addrs {
+        match family {
+            Family::V4 => Addrs::V4(
+                addrs
+                    .iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V4(a) => Some(*a),
+                        IpAddr::V6(_) => None,
+                    })
+                    .collect(),
+            ),
+            Family::V6 => Addrs::V6(
+                addrs
+                    .iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V6(a) => Some(*a),
+                        IpAddr::V4(_) => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn from_ip_addrs(family: Family, addrs: &[IpAddr]) -> Option<Addrs> {
         match family {
             Family::V4 => addrs
@@ -646,5 +670,22 @@ mod tests {
             ),
             Err(EncodeError::IntervalOutOfRange(256))
         );
+    }
+
+    #[test]
+    fn addresses_of_one_family() {
+        let addrs: Vec<IpAddr> = ["10.0.0.1", "fe80::1", "10.0.0.2"]
+            .iter()
+            .map(|a| a.parse().unwrap())
+            .collect();
+        assert_eq!(
+            Addrs::of_family(Family::V4, &addrs),
+            Addrs::V4(vec!["10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap()])
+        );
+        assert_eq!(
+            Addrs::of_family(Family::V6, &addrs),
+            Addrs::V6(vec!["fe80::1".parse().unwrap()])
+        );
+        assert_eq!(Addrs::from_ip_addrs(Family::V4, &addrs), None);
     }
 }
