@@ -217,14 +217,10 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let vrrp = crate::resolve::vrrp::resolve(parsed);
-        let insts: Vec<_> = crate::resolve::vrrp::instances(parsed);
+        let (insts, effective) = crate::resolve::vrrp::resolve(parsed);
         let (groups, _) = crate::resolve::sync::groups(parsed, &insts);
-        let effective: Vec<_> = vrrp.iter().map(|(_, e)| e).collect();
-        let masters = {
-            let views: Vec<_> = vrrp.iter().map(|(i, _)| i).collect();
-            crate::resolve::sync::initial_masters_of(&views, &effective, &groups)
-        };
+        let masters = crate::resolve::sync::initial_masters(&insts, &effective, &groups);
+        let vrrp = insts.into_iter().zip(effective).collect();
         Cx {
             parsed,
             ir,

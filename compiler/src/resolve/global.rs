@@ -98,12 +98,4 @@ impl<'t> Globals<'t> {
             _ => None,
         }
     }
-
-    /// `vrrp_version` as written (2 or 3), when a valid line sets it.
-    pub fn written_vrrp_version(&self) -> Option<u8> {
-        match self.last_valid("vrrp_version")?.0 {
-            Value::Uint(v) => Some(v as u8),
-            _ => None,
-        }
-    }
 }

@@ -114,13 +114,6 @@ pub fn groups<'t>(parsed: &'t Parsed, insts: &[Instance<'t>]) -> (Vec<Group<'t>>
 /// group starts as MASTER only when every member is an address owner starting as MASTER;
 /// otherwise all its members start as BACKUP.
 pub fn initial_masters(insts: &[Instance<'_>], effective: &[Effective<'_>], groups: &[Group<'_>]) -> Vec<bool> {
-    let insts: Vec<&Instance<'_>> = insts.iter().collect();
-    let effective: Vec<&Effective<'_>> = effective.iter().collect();
-    initial_masters_of(&insts, &effective, groups)
-}
-
-/// [`initial_masters`] over borrowed views.
-pub fn initial_masters_of(insts: &[&Instance<'_>], effective: &[&Effective<'_>], groups: &[Group<'_>]) -> Vec<bool> {
     let mut out: Vec<bool> = effective.iter().map(|e| e.master.value).collect();
     for g in groups {
         let members: Vec<usize> = g

@@ -685,26 +685,12 @@ fn truncate_bytes(s: &str, max: usize) -> String {
     s[..end].to_string()
 }
 
-/// The effective settings of every instance of a parse, with the view each was read from.
-pub fn resolve(parsed: &Parsed) -> Vec<(Instance<'_>, Effective<'_>)> {
+/// Every instance of a parse: its view and, at the same index, what keepalived runs for it.
+pub fn resolve(parsed: &Parsed) -> (Vec<Instance<'_>>, Vec<Effective<'_>>) {
     let g = Globals::read(parsed);
-    instances(parsed)
-        .into_iter()
-        .map(|i| {
-            let e = Effective::of(&i, &g);
-            (i, e)
-        })
-        .collect()
-}
-
-/// Whether `global_defs` turns `vrrp_strict` on.
-pub fn global_strict(parsed: &Parsed) -> bool {
-    Globals::read(parsed).flag("vrrp_strict").value
-}
-
-/// The last valid `vrrp_version` in `global_defs`.
-pub fn global_version(parsed: &Parsed) -> Option<u8> {
-    Globals::read(parsed).written_vrrp_version()
+    let insts = instances(parsed);
+    let effective = insts.iter().map(|i| Effective::of(i, &g)).collect();
+    (insts, effective)
 }
 
 #[cfg(test)]
@@ -713,9 +699,9 @@ mod tests {
 
     fn one(text: &str, f: impl FnOnce(&Parsed, &Effective<'_>)) {
         let parsed = vigil_grammar::parse_text("/t.conf", text);
-        let all = resolve(&parsed);
-        assert_eq!(all.len(), 1);
-        f(&parsed, &all[0].1);
+        let (insts, effective) = resolve(&parsed);
+        assert_eq!(insts.len(), 1);
+        f(&parsed, &effective[0]);
     }
 
     fn line_of(parsed: &Parsed, span: Option<Span>) -> usize {

@@ -147,7 +147,8 @@ fn key<'t>(m: &Member<'_, 't>) -> Option<Key<'t>> {
 pub fn routers<'a, 't>(nodes: &'a [Node<'t>]) -> Vec<Router<'a, 't>> {
     let mut routers: Vec<Router<'a, 't>> = Vec::new();
     for node in nodes {
-        for (inst, e) in crate::resolve::vrrp::resolve(node.parsed) {
+        let (insts, effective) = crate::resolve::vrrp::resolve(node.parsed);
+        for (inst, e) in insts.into_iter().zip(effective) {
             if inst.name.is_none() {
                 continue;
             }

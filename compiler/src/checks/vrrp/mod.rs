@@ -50,9 +50,7 @@ pub mod vrrpv2_with_ipv6;
 use crate::checks::Resolved;
 use crate::diagnostic::Diagnostic;
 pub use crate::resolve::global::flag_value;
-pub use crate::resolve::vrrp::{
-    global_strict, global_version, instances, instances_with, ip, mcast_dst_ok, Effective, Instance, Version,
-};
+pub use crate::resolve::vrrp::{instances, instances_with, ip, mcast_dst_ok, Effective, Instance, Version};
 use std::net::IpAddr;
 use vigil_grammar::{NodeRef, Parsed, WordRef};
 
