@@ -1,6 +1,26 @@
 //! vigild: executes a compiled plan. It never parses keepalived.conf.
 //!
-//! Only the plan check exists so far; VRRP, netlink and IPVS arrive with the runtime issues.
+//! The VRRP protocol itself is the pure core in `vigil-vrrp`; this crate is the I/O shell
+//! around it:
+//!
+//! * [`model`]: what of a plan vigild runs, what it refuses (by name and origin), and each
+//!   instance's core configuration (pure);
+//! * [`wire`]: the IPv4 header, gratuitous ARP and unsolicited NA bytes (pure);
+//! * [`netlink`]: the only module that talks rtnetlink (links, addresses, their events);
+//! * [`sockets`]: the raw VRRP sockets, pooled per interface and family;
+//! * [`scripts`]: tracked and notify scripts as child processes in their own process groups;
+//! * [`control`]: the control socket (`vigild status`, `vigild reload`);
+//! * [`daemon`]: the event loop that ties them to the core.
+//!
+//! Health checks and IPVS come with their own issue; a plan with virtual servers is refused.
+
+pub mod control;
+pub mod daemon;
+pub mod model;
+pub mod netlink;
+pub mod scripts;
+pub mod sockets;
+pub mod wire;
 
 use vigil_plan::{LoadError, Plan, ValidationError};
 
@@ -46,6 +66,24 @@ pub fn load_plan(text: &str) -> Result<Plan, PlanError> {
         LoadError::Invalid(e) => PlanError::Malformed(e.to_string()),
         LoadError::Validation(errors) => PlanError::Invalid(errors),
     })
+}
+
+/// Tells systemd about a state change (`READY=1`, `STOPPING=1`) when it started us with
+/// `Type=notify`; does nothing otherwise.
+pub fn sd_notify(state: &str) {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram};
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return;
+    };
+    let path = path.to_string_lossy().into_owned();
+    let addr = match path.strip_prefix('@') {
+        Some(name) => SocketAddr::from_abstract_name(name.as_bytes()),
+        None => SocketAddr::from_pathname(&path),
+    };
+    if let (Ok(addr), Ok(sock)) = (addr, UnixDatagram::unbound()) {
+        let _ = sock.send_to_addr(state.as_bytes(), &addr);
+    }
 }
 
 #[cfg(test)]

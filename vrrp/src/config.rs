@@ -61,6 +61,9 @@ pub struct InstanceConfig {
     pub primary_addr: IpAddr,
     /// The virtual addresses carried in adverts (not `virtual_ipaddress_excluded`).
     pub vips: Vec<IpAddr>,
+    /// The multicast group adverts go to in multicast mode (`mcast_dst_ip`, else the
+    /// family's 224.0.0.18 or ff02::12).
+    pub mcast_dst: IpAddr,
     pub initial_state: InitialState,
     /// False for `nopreempt`.
     pub preempt: bool,
@@ -96,6 +99,10 @@ impl InstanceConfig {
             advert_interval: Micros::from_secs(1),
             primary_addr,
             vips,
+            mcast_dst: match Family::of(&primary_addr) {
+                Family::V4 => IpAddr::V4(crate::packet::MCAST_V4),
+                Family::V6 => IpAddr::V6(crate::packet::MCAST_V6),
+            },
             initial_state: InitialState::Backup,
             preempt: true,
             preempt_delay: Micros::ZERO,

@@ -30,6 +30,7 @@ pub mod sim;
 pub mod sync;
 pub mod time;
 pub mod timers;
+pub mod unit;
 pub mod validate;
 
 pub use config::{AuthConfig, InitialState, InstanceConfig, Peer};
@@ -38,4 +39,5 @@ pub use packet::{decode, encode, Addrs, Advert, Auth, ChecksumForm, DecodeError,
 pub use priority::{effective_priority, Tracked, Tracker};
 pub use sync::SyncGroup;
 pub use time::{Micros, Time};
+pub use unit::Unit;
 pub use validate::{validate, Drop, RxMeta};

@@ -13,6 +13,7 @@ use crate::packet::{decode, encode, Family, VRRP_TTL};
 use crate::priority::{effective_priority, Tracked, Tracker};
 use crate::sync::SyncGroup;
 use crate::time::{Micros, Time};
+use crate::unit::Unit;
 use crate::validate::RxMeta;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -120,51 +121,6 @@ pub struct AdvertRecord {
     pub router: RouterId,
     pub vrid: u8,
     pub priority: u8,
-}
-
-#[derive(Clone, Debug)]
-enum Unit {
-    Single(Instance),
-    Group(SyncGroup),
-}
-
-impl Unit {
-    fn next_deadline(&self) -> Option<Time> {
-        match self {
-            Unit::Single(i) => i.next_deadline(),
-            Unit::Group(g) => g.next_deadline(),
-        }
-    }
-    fn instance(&self, member: usize) -> &Instance {
-        match self {
-            Unit::Single(i) => i,
-            Unit::Group(g) => &g.members()[member],
-        }
-    }
-    fn handle(&mut self, now: Time, member: usize, input: Input) -> Vec<(usize, Action)> {
-        match self {
-            Unit::Single(i) => i.handle(now, input).into_iter().map(|a| (0, a)).collect(),
-            Unit::Group(g) => g.handle(now, member, input),
-        }
-    }
-    fn handle_all(&mut self, now: Time, input: Input) -> Vec<(usize, Action)> {
-        match self {
-            Unit::Single(i) => i.handle(now, input).into_iter().map(|a| (0, a)).collect(),
-            Unit::Group(g) => g.handle_all(now, input),
-        }
-    }
-    fn timer(&mut self, now: Time) -> Vec<(usize, Action)> {
-        match self {
-            Unit::Single(i) => {
-                if i.next_deadline().is_some_and(|d| d <= now) {
-                    i.handle(now, Input::Timer).into_iter().map(|a| (0, a)).collect()
-                } else {
-                    Vec::new()
-                }
-            }
-            Unit::Group(g) => g.timer(now),
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -412,7 +368,7 @@ impl Sim {
         for (i, cfg) in router.configs.iter().enumerate() {
             if !grouped[i] {
                 place[i] = (units.len(), 0);
-                units.push(Unit::Single(Instance::new(cfg.clone())));
+                units.push(Unit::Single(Box::new(Instance::new(cfg.clone()))));
             }
         }
         router.units = units;

@@ -3,7 +3,7 @@
 //! in keepalived's order, so the first failing check names the drop.
 
 use crate::config::{AuthConfig, InstanceConfig};
-use crate::packet::{Advert, Auth, Version, MCAST_V4, MCAST_V6, VRRP_TTL};
+use crate::packet::{Advert, Auth, Version, VRRP_TTL};
 use std::net::IpAddr;
 
 /// What the shell knows about a received packet besides its VRRP payload.
@@ -148,10 +148,7 @@ pub fn validate(advert: &Advert, cfg: &InstanceConfig, rx: &RxMeta, known_master
 
 /// The destination a multicast advert of `cfg`'s family is sent to.
 pub fn multicast_group(cfg: &InstanceConfig) -> IpAddr {
-    match cfg.family {
-        crate::packet::Family::V4 => IpAddr::V4(MCAST_V4),
-        crate::packet::Family::V6 => IpAddr::V6(MCAST_V6),
-    }
+    cfg.mcast_dst
 }
 
 #[cfg(test)]

@@ -1,0 +1,948 @@
+//! The event loop: one thread, one `ppoll` with a microsecond timeout over the VRRP sockets,
+//! the netlink wake-up, the signals and the control socket. Each pass delivers what is due to
+//! the pure VRRP core and carries out the actions it returns.
+//!
+//! Not tokio: its timers have millisecond granularity, and a backup must take over within a
+//! millisecond of the master-down interval (issue 11's figure). Everything the loop does is
+//! non-blocking except netlink requests, which the kernel answers in microseconds.
+
+use crate::control::{self, Request};
+use crate::model;
+use crate::netlink::{AddrSpec, Host, Netlink};
+use crate::scripts::{Notifier, TrackedScript};
+use crate::sockets::{RxSocket, TxSocket};
+use nix::poll::{ppoll, PollFd, PollFlags};
+use nix::sys::time::TimeSpec;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::os::fd::AsFd;
+use std::os::unix::net::UnixListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::{debug, error, info, warn};
+use vigil_plan::{Plan, VrrpInstance};
+use vigil_vrrp::{effective_priority, Action, Input, Instance, State, SyncGroup, Time, Tracked, Tracker, Unit};
+
+/// Why the daemon could not start or a reload was refused.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One instance's I/O state beside its core state machine.
+struct Inst {
+    plan: VrrpInstance,
+    ifname: String,
+    ifindex: u32,
+    rx: (String, bool),
+    tx: (String, IpAddr, Option<u8>),
+    addrs: Vec<AddrSpec>,
+    holding: bool,
+    /// The last fault state given to the core.
+    faulted: bool,
+    /// The last priority given to the core.
+    tracked_priority: u8,
+    garp: Garp,
+    stats: Stats,
+    checksum_noted: bool,
+}
+
+#[derive(Default, Clone, Serialize)]
+struct Stats {
+    adverts_sent: u64,
+    adverts_received: u64,
+    send_errors: u64,
+    transitions: u64,
+    /// Every drop reason seen, with its count.
+    dropped: BTreeMap<String, u64>,
+}
+
+/// Pending gratuitous ARP / NA bursts.
+#[derive(Default)]
+struct Garp {
+    bursts: Vec<(Instant, u32)>,
+    refresh_at: Option<Instant>,
+}
+
+/// A unit and the I/O state of its members (same order).
+struct Slot {
+    /// The definition it was built from, to tell on reload whether it changed.
+    key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>),
+    unit: Unit,
+    insts: Vec<Inst>,
+}
+
+/// What `vigild run` needs to know besides the plan.
+pub struct Options {
+    pub plan_path: PathBuf,
+    pub socket: PathBuf,
+}
+
+pub struct Daemon {
+    opts: Options,
+    plan: Plan,
+    epoch: Instant,
+    netlink: Netlink,
+    host: Host,
+    slots: Vec<Slot>,
+    scripts: HashMap<String, TrackedScript>,
+    rx: HashMap<(String, bool), RxSocket>,
+    tx: HashMap<(String, IpAddr, Option<u8>), TxSocket>,
+    notifier: Notifier,
+    control: UnixListener,
+    signals: Signals,
+    stopping: bool,
+    buf: Vec<u8>,
+}
+
+/// Checks a plan as `vigild check` and `reload` do: valid, and nothing in it refused.
+pub fn check_plan(text: &str) -> Result<Plan, StartError> {
+    let plan = crate::load_plan(text).map_err(|e| StartError(e.to_string()))?;
+    let refused = model::refusals(&plan);
+    if !refused.is_empty() {
+        let mut msg = format!("the plan uses {} setting(s) vigild does not implement:", refused.len());
+        for r in &refused {
+            msg.push_str(&format!("\n  {r}"));
+        }
+        return Err(StartError(msg));
+    }
+    Ok(plan)
+}
+
+fn read_plan(path: &std::path::Path) -> Result<Plan, StartError> {
+    let text = std::fs::read_to_string(path).map_err(|e| StartError(format!("cannot read {}: {e}", path.display())))?;
+    check_plan(&text)
+}
+
+impl Daemon {
+    pub fn start(opts: Options) -> Result<Daemon, StartError> {
+        let plan = read_plan(&opts.plan_path)?;
+        let signals = Signals::register().map_err(|e| StartError(format!("installing signal handlers: {e}")))?;
+        let netlink = Netlink::open().map_err(|e| StartError(e.to_string()))?;
+        let host = netlink.host().map_err(|e| StartError(e.to_string()))?;
+        let control = control::listen(&opts.socket)
+            .map_err(|e| StartError(format!("cannot listen on {}: {e}", opts.socket.display())))?;
+        let mut d = Daemon {
+            opts,
+            plan: Plan::empty(plan.source.clone()),
+            epoch: Instant::now(),
+            netlink,
+            host,
+            slots: Vec::new(),
+            scripts: HashMap::new(),
+            rx: HashMap::new(),
+            tx: HashMap::new(),
+            notifier: Notifier::default(),
+            control,
+            signals,
+            stopping: false,
+            buf: vec![0u8; 65536],
+        };
+        d.apply(plan)?;
+        Ok(d)
+    }
+
+    fn now(&self) -> Time {
+        Time(self.epoch.elapsed().as_micros() as u64)
+    }
+
+    fn default_user(&self) -> Option<String> {
+        self.plan.global.script_user.clone()
+    }
+
+    /// Builds the slots of `plan`, keeping every unchanged one (state, timers, addresses) and
+    /// stopping the ones that are gone or changed, then starts the new ones.
+    fn apply(&mut self, plan: Plan) -> Result<(), StartError> {
+        // Work out the new units first: a plan whose instances cannot run is refused whole.
+        let mut wanted: Vec<(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)> = Vec::new();
+        for g in &plan.sync_groups {
+            let members: Vec<VrrpInstance> = g
+                .members
+                .iter()
+                .filter_map(|m| plan.vrrp_instances.iter().find(|i| &i.name == m).cloned())
+                .collect();
+            wanted.push((members, Some(g.clone())));
+        }
+        for i in &plan.vrrp_instances {
+            if i.sync_group.is_none() || !plan.sync_groups.iter().any(|g| g.members.contains(&i.name)) {
+                wanted.push((vec![i.clone()], None));
+            }
+        }
+        let now = self.now();
+        let mut old: Vec<Slot> = std::mem::take(&mut self.slots);
+        let mut kept: Vec<Option<Slot>> = Vec::new();
+        for key in &wanted {
+            let pos = old.iter().position(|s| &s.key == key);
+            kept.push(pos.map(|p| old.remove(p)));
+        }
+        // Stop what is gone before starting what is new, so an address that moves between
+        // instances is removed by one and added by the other.
+        for mut s in old {
+            let acts = s.unit.handle_all(now, Input::Shutdown);
+            self.carry_out(&mut s, acts);
+            for i in &mut s.insts {
+                if i.holding {
+                    self.remove_addresses(i);
+                }
+            }
+        }
+        let default_user = plan.global.script_user.clone();
+        let mut scripts = std::mem::take(&mut self.scripts);
+        let mut new_scripts = HashMap::new();
+        for s in &plan.vrrp_scripts {
+            let keep = scripts
+                .remove(&s.name)
+                .filter(|_| self.plan.vrrp_scripts.iter().any(|o| o == s));
+            new_scripts.insert(
+                s.name.clone(),
+                keep.unwrap_or_else(|| TrackedScript::new(s, default_user.as_deref(), Instant::now())),
+            );
+        }
+        for (_, mut s) in scripts {
+            s.stop();
+        }
+        self.scripts = new_scripts;
+        self.plan = plan;
+        let mut fresh = Vec::new();
+        for (key, keep) in wanted.into_iter().zip(kept) {
+            match keep {
+                Some(s) => self.slots.push(s),
+                None => match self.build_slot(key) {
+                    Ok(s) => {
+                        fresh.push(self.slots.len());
+                        self.slots.push(s);
+                    }
+                    Err(e) => error!("{e}"),
+                },
+            }
+        }
+        // Sockets nobody uses any more are closed.
+        let rx_used: Vec<(String, bool)> = self
+            .slots
+            .iter()
+            .flat_map(|s| s.insts.iter().map(|i| i.rx.clone()))
+            .collect();
+        self.rx.retain(|k, _| rx_used.contains(k));
+        let tx_used: Vec<(String, IpAddr, Option<u8>)> = self
+            .slots
+            .iter()
+            .flat_map(|s| s.insts.iter().map(|i| i.tx.clone()))
+            .collect();
+        self.tx.retain(|k, _| tx_used.contains(k));
+        for idx in fresh {
+            self.refresh_trackers_of(idx);
+            let now = self.now();
+            let mut slot = self.take_slot(idx);
+            let acts = slot.unit.handle_all(now, Input::Startup);
+            self.carry_out(&mut slot, acts);
+            self.put_slot(idx, slot);
+        }
+        Ok(())
+    }
+
+    fn take_slot(&mut self, idx: usize) -> Slot {
+        std::mem::replace(
+            &mut self.slots[idx],
+            Slot {
+                key: (Vec::new(), None),
+                unit: Unit::Group(SyncGroup::new("", Vec::new())),
+                insts: Vec::new(),
+            },
+        )
+    }
+    fn put_slot(&mut self, idx: usize, slot: Slot) {
+        self.slots[idx] = slot;
+    }
+
+    fn build_slot(&mut self, key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)) -> Result<Slot, StartError> {
+        let mut cores = Vec::new();
+        let mut insts = Vec::new();
+        for p in &key.0 {
+            let ifname = p.interface.clone().unwrap_or_default();
+            let link = self
+                .host
+                .link(&ifname)
+                .ok_or_else(|| {
+                    StartError(format!(
+                        "{}:{}: vrrp_instance {}: no interface {ifname}",
+                        p.origin.file, p.origin.line, p.name
+                    ))
+                })?
+                .clone();
+            let v6 = p.family == vigil_plan::Family::Ipv6;
+            let vips: Vec<IpAddr> = p
+                .virtual_addresses
+                .iter()
+                .chain(&p.excluded_addresses)
+                .map(|a| a.address)
+                .collect();
+            let primary = match p.src_ip {
+                Some(a) => a,
+                None => self.host.primary(link.index, v6, &vips).ok_or_else(|| {
+                    StartError(format!(
+                        "{}:{}: vrrp_instance {}: interface {ifname} has no {} address to advertise from",
+                        p.origin.file,
+                        p.origin.line,
+                        p.name,
+                        if v6 { "IPv6 link-local" } else { "IPv4" }
+                    ))
+                })?,
+            };
+            let cfg = model::instance_config(p, primary);
+            let ttl = model::send_ttl(p);
+            let rx_key = (ifname.clone(), v6);
+            if !self.rx.contains_key(&rx_key) {
+                let s = RxSocket::open(v6, &ifname, link.index).map_err(|e| {
+                    StartError(format!(
+                        "vrrp_instance {}: opening the receive socket on {ifname}: {e}",
+                        p.name
+                    ))
+                })?;
+                self.rx.insert(rx_key.clone(), s);
+            }
+            if cfg.unicast_peers.is_empty() {
+                if let Some(s) = self.rx.get_mut(&rx_key) {
+                    s.join(cfg.mcast_dst).map_err(|e| {
+                        StartError(format!(
+                            "vrrp_instance {}: joining {} on {ifname}: {e}",
+                            p.name, cfg.mcast_dst
+                        ))
+                    })?;
+                }
+            }
+            let tx_key = (ifname.clone(), primary, ttl);
+            if !self.tx.contains_key(&tx_key) {
+                let s = TxSocket::open(&ifname, link.index, primary, ttl).map_err(|e| {
+                    StartError(format!(
+                        "vrrp_instance {}: opening the send socket on {ifname} from {primary}: {e}",
+                        p.name
+                    ))
+                })?;
+                self.tx.insert(tx_key.clone(), s);
+            }
+            let addrs = p
+                .virtual_addresses
+                .iter()
+                .chain(&p.excluded_addresses)
+                .map(|a| {
+                    let index = a
+                        .dev
+                        .as_ref()
+                        .and_then(|d| self.host.link(d))
+                        .map(|l| l.index)
+                        .unwrap_or(link.index);
+                    AddrSpec::of(a, index)
+                })
+                .collect();
+            info!(instance = %p.name, interface = %ifname, vrid = p.virtual_router_id, source = %primary, "instance configured");
+            cores.push(Instance::new(cfg));
+            insts.push(Inst {
+                plan: p.clone(),
+                ifname,
+                ifindex: link.index,
+                rx: rx_key,
+                tx: tx_key,
+                addrs,
+                holding: false,
+                faulted: false,
+                tracked_priority: p.priority,
+                garp: Garp::default(),
+                stats: Stats::default(),
+                checksum_noted: false,
+            });
+        }
+        let unit = match &key.1 {
+            Some(g) => Unit::Group(SyncGroup::new(&g.name, cores)),
+            None => Unit::Single(Box::new(cores.pop().ok_or_else(|| StartError("an empty unit".into()))?)),
+        };
+        Ok(Slot { key, unit, insts })
+    }
+
+    /// The trackers of one instance from the host's links and the scripts' states.
+    /// The weights are the plan's: the compiler has already cleared the ones keepalived
+    /// ignores (sync-group members without `sync_group_tracking_weight`, owners).
+    fn trackers(&self, inst: &Inst) -> (Vec<Tracker>, bool) {
+        let mut t = Vec::new();
+        let own_down = !inst.plan.dont_track_primary && !self.host.link(&inst.ifname).is_some_and(|l| l.up);
+        for ti in &inst.plan.track.interfaces {
+            let up = self.host.link(&ti.interface).is_some_and(|l| l.up);
+            t.push(Tracker {
+                weight: ti.weight,
+                reverse: ti.reverse,
+                up,
+            });
+        }
+        for ts in &inst.plan.track.scripts {
+            let up = self.scripts.get(&ts.name).is_none_or(|s| s.health.up);
+            t.push(Tracker {
+                weight: ts.weight,
+                reverse: ts.reverse,
+                up,
+            });
+        }
+        (t, own_down)
+    }
+
+    /// Gives every member of slot `idx` its priority and fault state from its trackers.
+    fn refresh_trackers_of(&mut self, idx: usize) {
+        let now = self.now();
+        let mut inputs = Vec::new();
+        for (m, inst) in self.slots[idx].insts.iter().enumerate() {
+            let (t, own_down) = self.trackers(inst);
+            let (prio, fault) = match effective_priority(inst.plan.priority, &t) {
+                Tracked::Priority(p) => (p, own_down),
+                Tracked::Fault => (inst.tracked_priority, true),
+            };
+            inputs.push((m, prio, fault));
+        }
+        let mut slot = self.take_slot(idx);
+        for (m, prio, fault) in inputs {
+            let mut acts = Vec::new();
+            if prio != slot.insts[m].tracked_priority {
+                info!(instance = %slot.insts[m].plan.name, from = slot.insts[m].tracked_priority, to = prio, "effective priority changed");
+                slot.insts[m].tracked_priority = prio;
+                acts.extend(slot.unit.handle(now, m, Input::PriorityChanged(prio)));
+            }
+            if fault != slot.insts[m].faulted {
+                slot.insts[m].faulted = fault;
+                acts.extend(
+                    slot.unit
+                        .handle(now, m, if fault { Input::Fault } else { Input::FaultCleared }),
+                );
+            }
+            self.carry_out(&mut slot, acts);
+        }
+        self.put_slot(idx, slot);
+    }
+
+    fn carry_out(&mut self, slot: &mut Slot, acts: Vec<(usize, Action)>) {
+        let members = slot.unit.members();
+        for (m, a) in acts {
+            let Some(inst) = slot.insts.get_mut(m) else { continue };
+            let Some(core) = members.get(m).copied() else { continue };
+            match a {
+                Action::SendAdvert { priority } => {
+                    let advert = core.advert(priority);
+                    let src = inst.tx.1;
+                    for dst in core.destinations() {
+                        match vigil_vrrp::encode(&advert, src, dst) {
+                            Ok(bytes) => match self.tx.get_mut(&inst.tx).map(|s| s.send(&bytes, dst)) {
+                                Some(Ok(())) => inst.stats.adverts_sent += 1,
+                                Some(Err(e)) => {
+                                    inst.stats.send_errors += 1;
+                                    if inst.stats.send_errors.is_power_of_two() {
+                                        warn!(instance = %inst.plan.name, %dst, error = %e, count = inst.stats.send_errors, "sending an advert failed");
+                                    }
+                                }
+                                None => inst.stats.send_errors += 1,
+                            },
+                            Err(e) => {
+                                inst.stats.send_errors += 1;
+                                warn!(instance = %inst.plan.name, error = ?e, "cannot encode the advert");
+                            }
+                        }
+                    }
+                }
+                Action::AddAddresses => {
+                    for spec in &inst.addrs {
+                        if let Err(e) = self.netlink.address(spec, true) {
+                            error!(instance = %inst.plan.name, "{e}");
+                        }
+                    }
+                    inst.holding = true;
+                }
+                Action::RemoveAddresses => self.remove_addresses(inst),
+                Action::SendGarp => {
+                    let now = Instant::now();
+                    let g = &inst.plan.garp;
+                    inst.garp.bursts = vec![(now, g.master_repeat.max(1))];
+                    if g.master_delay_ms > 0 {
+                        inst.garp
+                            .bursts
+                            .push((now + Duration::from_millis(g.master_delay_ms), g.master_repeat.max(1)));
+                    }
+                    inst.garp.refresh_at =
+                        (g.master_refresh_ms > 0).then(|| now + Duration::from_millis(g.master_refresh_ms));
+                }
+                Action::Transition { from, to } => {
+                    inst.stats.transitions += 1;
+                    info!(instance = %inst.plan.name, ?from, ?to, priority = core.priority(), "state change");
+                    if to != State::Master {
+                        inst.garp = Garp::default();
+                    }
+                    let notify = &inst.plan.notify;
+                    let (script, word) = match to {
+                        State::Master => (&notify.master, "MASTER"),
+                        State::Backup => (&notify.backup, "BACKUP"),
+                        State::Fault => (&notify.fault, "FAULT"),
+                        State::Initialize => (&notify.stop, "STOP"),
+                    };
+                    let user = self.default_user();
+                    if let Some(c) = script {
+                        self.notifier.run(c, user.as_deref(), &[]);
+                    }
+                    if let Some(c) = &notify.any {
+                        let extra = [
+                            "INSTANCE".to_string(),
+                            inst.plan.name.clone(),
+                            word.to_string(),
+                            core.priority().to_string(),
+                        ];
+                        self.notifier.run(c, user.as_deref(), &extra);
+                    }
+                }
+                Action::Discarded(d) => {
+                    let key = format!("{d:?}");
+                    let n = inst.stats.dropped.entry(key.clone()).or_insert(0);
+                    *n += 1;
+                    if n.is_power_of_two() {
+                        debug!(instance = %inst.plan.name, reason = %key, count = *n, "advert dropped");
+                    }
+                }
+                Action::MasterRxLowerPriority { src, priority } => {
+                    debug!(instance = %inst.plan.name, %src, priority, "master heard a lower priority");
+                    let g = &inst.plan.garp;
+                    if g.lower_prio_repeat > 0 {
+                        inst.garp.bursts.push((
+                            Instant::now() + Duration::from_millis(g.lower_prio_delay_ms),
+                            g.lower_prio_repeat,
+                        ));
+                    }
+                }
+                Action::IgnoredLowerPriority { src, priority } => {
+                    debug!(instance = %inst.plan.name, %src, priority, "ignored a lower-priority advert");
+                }
+                Action::OwnerConflict { src } => {
+                    warn!(instance = %inst.plan.name, %src, "another router also claims to own the addresses (priority 255)");
+                }
+                Action::WantMaster => {}
+            }
+        }
+    }
+
+    fn remove_addresses(&self, inst: &mut Inst) {
+        for spec in &inst.addrs {
+            if let Err(e) = self.netlink.address(spec, false) {
+                error!(instance = %inst.plan.name, "{e}");
+            }
+        }
+        inst.holding = false;
+    }
+
+    /// Sends the GARP / NA bursts that are due.
+    fn garps(&mut self) {
+        let now = Instant::now();
+        let host = &self.host;
+        for slot in &mut self.slots {
+            for inst in &mut slot.insts {
+                let mut due = 0;
+                inst.garp.bursts.retain(|(at, n)| {
+                    if *at <= now {
+                        due += n;
+                        false
+                    } else {
+                        true
+                    }
+                });
+                if let Some(at) = inst.garp.refresh_at.filter(|at| *at <= now) {
+                    due += inst.plan.garp.master_refresh_repeat.max(1);
+                    inst.garp.refresh_at = Some(at + Duration::from_millis(inst.plan.garp.master_refresh_ms.max(1)));
+                }
+                if due > 0 && inst.holding {
+                    announce(host, inst, due);
+                }
+            }
+        }
+    }
+
+    fn next_wake(&self) -> Option<Instant> {
+        let mut best: Option<Instant> = None;
+        let mut consider = |t: Instant| best = Some(best.map_or(t, |b| b.min(t)));
+        for slot in &self.slots {
+            if let Some(Time(us)) = slot.unit.next_deadline() {
+                consider(self.epoch + Duration::from_micros(us));
+            }
+            for inst in &slot.insts {
+                for (at, _) in &inst.garp.bursts {
+                    consider(*at);
+                }
+                if let Some(at) = inst.garp.refresh_at {
+                    consider(at);
+                }
+            }
+        }
+        for s in self.scripts.values() {
+            if self.tracked(&s.name) {
+                consider(s.deadline());
+            }
+        }
+        if self.notifier.pending() {
+            consider(Instant::now() + Duration::from_millis(20));
+        }
+        best
+    }
+
+    fn tracked(&self, script: &str) -> bool {
+        self.slots.iter().any(|s| {
+            s.insts
+                .iter()
+                .any(|i| i.plan.track.scripts.iter().any(|t| t.name == script))
+        })
+    }
+
+    fn timers(&mut self) {
+        let now = self.now();
+        for idx in 0..self.slots.len() {
+            if self.slots[idx].unit.next_deadline().is_some_and(|d| d <= now) {
+                let mut slot = self.take_slot(idx);
+                let acts = slot.unit.timer(now);
+                self.carry_out(&mut slot, acts);
+                self.put_slot(idx, slot);
+            }
+        }
+    }
+
+    fn run_scripts(&mut self) {
+        let now = Instant::now();
+        let names: Vec<String> = self.scripts.keys().cloned().collect();
+        let mut changed = false;
+        for n in names {
+            if !self.tracked(&n) {
+                continue;
+            }
+            if let Some(s) = self.scripts.get_mut(&n) {
+                if let Some(up) = s.poll(now) {
+                    info!(script = %n, up, "tracked script changed state");
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            for idx in 0..self.slots.len() {
+                self.refresh_trackers_of(idx);
+            }
+        }
+        self.notifier.reap();
+    }
+
+    fn receive(&mut self, key: &(String, bool)) {
+        loop {
+            let Some(sock) = self.rx.get(key) else { return };
+            let got = match sock.recv(&mut self.buf) {
+                Ok(Some(g)) => g,
+                Ok(None) => return,
+                Err(e) => {
+                    warn!(interface = %key.0, error = %e, "receiving adverts failed");
+                    return;
+                }
+            };
+            let now = self.now();
+            let decoded = vigil_vrrp::decode(&got.payload, got.rx.src, got.rx.dst);
+            let advert = match decoded {
+                Ok(a) => a,
+                Err(e) => {
+                    let reason = format!("decode: {e:?}");
+                    let reason = reason.split([' ', '{', '(']).take(2).collect::<Vec<_>>().join(" ");
+                    // Counted on every instance of the socket: nobody owns a broken packet.
+                    for slot in &mut self.slots {
+                        for inst in slot.insts.iter_mut().filter(|i| &i.rx == key) {
+                            *inst.stats.dropped.entry(reason.clone()).or_insert(0) += 1;
+                        }
+                    }
+                    continue;
+                }
+            };
+            for idx in 0..self.slots.len() {
+                let members: Vec<usize> = self.slots[idx]
+                    .insts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| &i.rx == key && i.plan.virtual_router_id == advert.vrid)
+                    .map(|(m, _)| m)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let mut slot = self.take_slot(idx);
+                for m in members {
+                    let inst = &mut slot.insts[m];
+                    inst.stats.adverts_received += 1;
+                    if advert.version == vigil_vrrp::Version::V3
+                        && got.rx.src.is_ipv4()
+                        && !inst.checksum_noted
+                        && advert.checksum != model::instance_config(&inst.plan, inst.tx.1).v3_ipv4_checksum
+                    {
+                        inst.checksum_noted = true;
+                        warn!(instance = %inst.plan.name, peer = %got.rx.src, form = ?advert.checksum,
+                            "the peer checksums VRRPv3 over IPv4 in the other form (accepted; set or clear old_unicast_checksum to match)");
+                    }
+                    let acts = slot.unit.handle(
+                        now,
+                        m,
+                        Input::Advert {
+                            advert: advert.clone(),
+                            rx: got.rx,
+                        },
+                    );
+                    self.carry_out(&mut slot, acts);
+                }
+                self.put_slot(idx, slot);
+            }
+        }
+    }
+
+    /// The host changed: interface states, and addresses someone removed while we master.
+    fn host_changed(&mut self) {
+        match self.netlink.host() {
+            Ok(h) => self.host = h,
+            Err(e) => {
+                warn!("re-reading links and addresses: {e} (will retry)");
+                return;
+            }
+        }
+        for idx in 0..self.slots.len() {
+            self.refresh_trackers_of(idx);
+        }
+        for slot in &self.slots {
+            for inst in &slot.insts {
+                if !inst.holding {
+                    continue;
+                }
+                for spec in &inst.addrs {
+                    if !self.host.has_addr(spec.index, spec.addr) {
+                        warn!(instance = %inst.plan.name, address = %spec.addr, "a virtual address was removed behind our back: putting it back");
+                        if let Err(e) = self.netlink.address(spec, true) {
+                            error!(instance = %inst.plan.name, "{e}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The status report of `vigild status`.
+    pub fn status(&self) -> control::Status {
+        let mut instances = Vec::new();
+        for slot in &self.slots {
+            let group = slot.key.1.as_ref().map(|g| g.name.clone());
+            for (core, inst) in slot.unit.members().into_iter().zip(&slot.insts) {
+                instances.push(control::InstanceStatus {
+                    name: inst.plan.name.clone(),
+                    sync_group: group.clone(),
+                    interface: inst.ifname.clone(),
+                    vrid: inst.plan.virtual_router_id,
+                    state: format!("{:?}", core.state()).to_uppercase(),
+                    priority: core.priority(),
+                    base_priority: inst.plan.priority,
+                    master: core.known_master().map(|a| a.to_string()),
+                    holding_addresses: inst.holding,
+                    stats: serde_json::to_value(&inst.stats).unwrap_or_default(),
+                });
+            }
+        }
+        let mut scripts: Vec<control::ScriptStatus> = self
+            .scripts
+            .values()
+            .map(|s| control::ScriptStatus {
+                name: s.name.clone(),
+                up: s.health.up,
+            })
+            .collect();
+        scripts.sort_by(|a, b| a.name.cmp(&b.name));
+        control::Status {
+            plan: self.opts.plan_path.display().to_string(),
+            source: self.plan.source.file.clone(),
+            instances,
+            scripts,
+        }
+    }
+
+    fn reload(&mut self, path: Option<PathBuf>) -> Result<(), StartError> {
+        let path = path.unwrap_or_else(|| self.opts.plan_path.clone());
+        let plan = read_plan(&path)?;
+        if let Ok(h) = self.netlink.host() {
+            self.host = h;
+        }
+        self.opts.plan_path = path;
+        self.apply(plan)?;
+        info!(plan = %self.opts.plan_path.display(), "plan reloaded");
+        Ok(())
+    }
+
+    fn shutdown(&mut self) {
+        self.stopping = true;
+        let now = self.now();
+        for idx in 0..self.slots.len() {
+            let mut slot = self.take_slot(idx);
+            let acts = slot.unit.handle_all(now, Input::Shutdown);
+            self.carry_out(&mut slot, acts);
+            for inst in &mut slot.insts {
+                if inst.holding {
+                    self.remove_addresses(inst);
+                }
+            }
+            self.put_slot(idx, slot);
+        }
+        for s in self.scripts.values_mut() {
+            s.stop();
+        }
+        self.notifier.drain(Duration::from_secs(5));
+        let _ = std::fs::remove_file(&self.opts.socket);
+    }
+
+    /// Runs until SIGTERM or SIGINT. SIGHUP rereads the plan file.
+    pub fn run(mut self) -> Result<(), StartError> {
+        crate::sd_notify("READY=1");
+        info!(
+            instances = self.slots.iter().map(|s| s.insts.len()).sum::<usize>(),
+            "vigild running"
+        );
+        loop {
+            self.timers();
+            self.garps();
+            self.run_scripts();
+            let timeout = self.next_wake().map(|t| t.saturating_duration_since(Instant::now()));
+            let rx_keys: Vec<(String, bool)> = self.rx.keys().cloned().collect();
+            let (ready_rx, ready_nl, ready_sig, ready_ctl) = {
+                let mut fds: Vec<PollFd> = rx_keys
+                    .iter()
+                    .filter_map(|k| self.rx.get(k))
+                    .map(|s| PollFd::new(s.fd(), PollFlags::POLLIN))
+                    .collect();
+                fds.push(PollFd::new(self.netlink.wake.as_fd(), PollFlags::POLLIN));
+                fds.push(PollFd::new(self.signals.wake.as_fd(), PollFlags::POLLIN));
+                fds.push(PollFd::new(self.control.as_fd(), PollFlags::POLLIN));
+                let ts = timeout.map(TimeSpec::from_duration);
+                match ppoll(&mut fds, ts, None) {
+                    Ok(_) => {}
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Err(e) => return Err(StartError(format!("poll: {e}"))),
+                }
+                let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
+                let n = rx_keys.len();
+                let rx: Vec<bool> = fds[..n].iter().map(ready).collect();
+                (rx, ready(&fds[n]), ready(&fds[n + 1]), ready(&fds[n + 2]))
+            };
+            for (k, r) in rx_keys.iter().zip(ready_rx) {
+                if r {
+                    self.receive(k);
+                }
+            }
+            if ready_nl {
+                use std::io::Read;
+                let mut b = [0u8; 256];
+                while matches!((&self.netlink.wake).read(&mut b), Ok(n) if n > 0) {}
+                self.host_changed();
+            }
+            if ready_sig {
+                use std::io::Read;
+                let mut b = [0u8; 64];
+                while matches!((&self.signals.wake).read(&mut b), Ok(n) if n > 0) {}
+                if self.signals.term.swap(false, Ordering::SeqCst) {
+                    info!("stopping (SIGTERM or SIGINT)");
+                    crate::sd_notify("STOPPING=1");
+                    self.shutdown();
+                    return Ok(());
+                }
+                if self.signals.hup.swap(false, Ordering::SeqCst) {
+                    if let Err(e) = self.reload(None) {
+                        error!("reload refused, the running plan stays: {e}");
+                    }
+                }
+            }
+            if ready_ctl {
+                self.serve_control();
+            }
+        }
+    }
+
+    fn serve_control(&mut self) {
+        let Ok((stream, _)) = self.control.accept() else { return };
+        let Some((req, mut stream)) = control::read_request(stream) else {
+            return;
+        };
+        let reply = match req {
+            Request::Status => serde_json::to_value(self.status()).unwrap_or_default(),
+            Request::Reload { plan } => match self.reload(plan.map(PathBuf::from)) {
+                Ok(()) => serde_json::json!({"ok": true}),
+                Err(e) => {
+                    error!("reload refused, the running plan stays: {e}");
+                    serde_json::json!({"ok": false, "error": e.0})
+                }
+            },
+        };
+        control::reply(&mut stream, &reply);
+    }
+}
+
+/// Gratuitous ARP for the IPv4 addresses and unsolicited NA for the IPv6 ones of `inst`,
+/// `count` times each, from the interface's MAC.
+fn announce(host: &Host, inst: &Inst, count: u32) {
+    let mut by_if: BTreeMap<u32, Vec<IpAddr>> = BTreeMap::new();
+    for a in &inst.addrs {
+        by_if.entry(a.index).or_default().push(a.addr);
+    }
+    for (index, addrs) in by_if {
+        let Some(link) = host.links.iter().find(|l| l.index == index) else {
+            continue;
+        };
+        let Some(mac) = link.mac else { continue };
+        let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
+            continue;
+        };
+        let cfg = pnet_datalink::Config::default();
+        let mut tx = match pnet_datalink::channel(&iface, cfg) {
+            Ok(pnet_datalink::Channel::Ethernet(tx, _rx)) => tx,
+            Ok(_) => continue,
+            Err(e) => {
+                warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
+                continue;
+            }
+        };
+        for _ in 0..count {
+            for a in &addrs {
+                let frame = match a {
+                    IpAddr::V4(v4) => crate::wire::garp(mac, *v4),
+                    IpAddr::V6(v6) => crate::wire::unsolicited_na(mac, *v6, false),
+                };
+                if let Some(Err(e)) = tx.send_to(&frame, None) {
+                    warn!(instance = %inst.plan.name, address = %a, error = %e, "sending GARP/NA failed");
+                }
+            }
+        }
+        debug!(instance = %inst.plan.name, interface = %link.name, count, "GARP/NA sent");
+        let _ = inst.ifindex;
+    }
+}
+
+/// SIGTERM/SIGINT and SIGHUP as flags, and a socket that becomes readable when one arrives.
+struct Signals {
+    term: Arc<AtomicBool>,
+    hup: Arc<AtomicBool>,
+    wake: std::os::unix::net::UnixStream,
+}
+
+impl Signals {
+    fn register() -> std::io::Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let term = Arc::new(AtomicBool::new(false));
+        let hup = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(SIGTERM, Arc::clone(&term))?;
+        signal_hook::flag::register(SIGINT, Arc::clone(&term))?;
+        signal_hook::flag::register(SIGHUP, Arc::clone(&hup))?;
+        let (wake, tx) = std::os::unix::net::UnixStream::pair()?;
+        wake.set_nonblocking(true)?;
+        tx.set_nonblocking(true)?;
+        for s in [SIGTERM, SIGINT, SIGHUP] {
+            signal_hook::low_level::pipe::register(s, tx.try_clone()?)?;
+        }
+        Ok(Signals { term, hup, wake })
+    }
+}

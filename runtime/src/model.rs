@@ -1,0 +1,320 @@
+//! What vigild runs, worked out from a plan without any I/O: which plan settings it refuses
+//! (by name and origin), and each instance's core configuration once the host has said what
+//! its interfaces' addresses are.
+//!
+//! A plan setting is either carried out, or refused here: never silently ignored.
+
+use std::net::IpAddr;
+use vigil_plan::{AuthKind, Origin, Plan, VrrpInstance};
+use vigil_vrrp::{AuthConfig, ChecksumForm, Family, InitialState, InstanceConfig, Micros, Peer, Version};
+
+/// A plan setting vigild does not carry out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The setting as keepalived.conf spells it, with the object it is in.
+    pub setting: String,
+    pub origin: Option<Origin>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.origin {
+            Some(o) => write!(f, "{}:{}: {}", o.file, o.line, self.setting),
+            None => write!(f, "{}", self.setting),
+        }
+    }
+}
+
+/// Every setting of `plan` vigild would not carry out, in plan order. Empty: vigild can run
+/// the plan as keepalived would.
+pub fn refusals(plan: &Plan) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    let mut refuse = |setting: String, origin: Option<&Origin>| {
+        out.push(Refusal {
+            setting,
+            origin: origin.cloned(),
+        })
+    };
+    let g = &plan.global;
+    let go = g.origin.as_ref();
+    for (set, name) in [
+        (g.notify_fifo.is_some(), "notify_fifo"),
+        (g.vrrp_notify_fifo.is_some(), "vrrp_notify_fifo"),
+        (g.lvs_notify_fifo.is_some(), "lvs_notify_fifo"),
+        (g.vrrp_garp_interval_ms != 0, "vrrp_garp_interval"),
+        (g.vrrp_gna_interval_ms != 0, "vrrp_gna_interval"),
+        (g.lvs_sync_daemon.is_some(), "lvs_sync_daemon"),
+        (g.enable_script_security, "enable_script_security"),
+        (g.dynamic_interfaces, "dynamic_interfaces"),
+    ] {
+        if set {
+            refuse(format!("global_defs {name}"), go);
+        }
+    }
+    for a in &plan.static_addresses {
+        refuse(format!("static_ipaddress {}", a.address), Some(&a.origin));
+    }
+    for r in &plan.static_routes {
+        refuse("static_routes".into(), Some(&r.origin));
+    }
+    for r in &plan.static_rules {
+        refuse("static_rules".into(), Some(&r.origin));
+    }
+    for t in &plan.track_files {
+        refuse(format!("track_file {}", t.name), Some(&t.origin));
+    }
+    for t in &plan.track_processes {
+        refuse(format!("vrrp_track_process {}", t.name), Some(&t.origin));
+    }
+    for b in &plan.bfd_instances {
+        refuse(format!("bfd_instance {}", b.name), Some(&b.origin));
+    }
+    for vs in &plan.virtual_servers {
+        refuse(
+            "virtual_server (IPVS and health checks are not implemented yet)".into(),
+            Some(&vs.origin),
+        );
+    }
+    for s in &plan.vrrp_scripts {
+        if s.command.group.is_some() {
+            refuse(format!("vrrp_script {} script group", s.name), Some(&s.origin));
+        }
+    }
+    for i in &plan.vrrp_instances {
+        let at = |what: &str| format!("vrrp_instance {} {what}", i.name);
+        let o = Some(&i.origin);
+        if i.interface.is_none() {
+            refuse(at("without an interface"), o);
+        }
+        if let Some(a) = &i.authentication {
+            if a.kind == AuthKind::Ah {
+                refuse(at("auth_type AH"), o);
+            }
+        }
+        if i.vmac.is_some() {
+            refuse(at("use_vmac / use_ipvlan"), o);
+        }
+        if i.strict && !i.accept && i.priority != 255 {
+            refuse(
+                at("no_accept under strict mode (keepalived filters the virtual addresses with nftables)"),
+                o,
+            );
+        }
+        if i.unicast_fault_no_peer {
+            refuse(at("unicast_fault_no_peer"), o);
+        }
+        if i.smtp_alert && g.smtp.is_some() {
+            refuse(at("smtp_alert"), o);
+        }
+        for r in &i.virtual_routes {
+            refuse(at("virtual_routes"), Some(&r.origin));
+        }
+        for r in &i.virtual_rules {
+            refuse(at("virtual_rules"), Some(&r.origin));
+        }
+        for a in i.virtual_addresses.iter().chain(&i.excluded_addresses) {
+            for (set, what) in [
+                (a.track_group.is_some(), "track_group"),
+                (a.use_vmac, "use_vmac"),
+                (a.peer.is_some(), "peer"),
+                (a.home, "home"),
+                (a.mngtmpaddr, "mngtmpaddr"),
+                (a.autojoin, "autojoin"),
+                (a.preferred_lft_ms.is_some(), "preferred_lft"),
+            ] {
+                if set {
+                    refuse(at(&format!("virtual_ipaddress {} {what}", a.address)), Some(&a.origin));
+                }
+            }
+        }
+        for t in &i.track.files {
+            refuse(at(&format!("track_file {}", t.name)), Some(&t.origin));
+        }
+        for t in &i.track.processes {
+            refuse(at(&format!("track_process {}", t.name)), Some(&t.origin));
+        }
+        for t in &i.track.bfds {
+            refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
+        }
+        notify_refusals(&i.notify, &at, o, &mut refuse);
+    }
+    for sg in &plan.sync_groups {
+        let at = |what: &str| format!("vrrp_sync_group {} {what}", sg.name);
+        let o = Some(&sg.origin);
+        let t = &sg.track;
+        if !(t.interfaces.is_empty()
+            && t.scripts.is_empty()
+            && t.files.is_empty()
+            && t.processes.is_empty()
+            && t.bfds.is_empty())
+        {
+            refuse(at("track_*"), o);
+        }
+        if sg.notify != vigil_plan::Notify::default() {
+            refuse(at("notify scripts"), o);
+        }
+        if sg.smtp_alert && g.smtp.is_some() {
+            refuse(at("smtp_alert"), o);
+        }
+    }
+    out
+}
+
+fn notify_refusals(
+    n: &vigil_plan::Notify,
+    at: &dyn Fn(&str) -> String,
+    o: Option<&Origin>,
+    refuse: &mut dyn FnMut(String, Option<&Origin>),
+) {
+    for (set, what) in [
+        (n.deleted.is_some(), "notify_deleted"),
+        (n.master_rx_lower_pri.is_some(), "notify_master_rx_lower_pri"),
+        (n.priority_changes, "notify_priority_changes"),
+    ] {
+        if set {
+            refuse(at(what), o);
+        }
+    }
+    for c in [&n.master, &n.backup, &n.fault, &n.stop, &n.any].into_iter().flatten() {
+        if c.group.is_some() {
+            refuse(at("notify script group"), o);
+        }
+    }
+}
+
+/// The VRRP core's configuration of a plan instance. `primary` is the advert source: the
+/// plan's `src_ip` (`unicast_src_ip` / `mcast_src_ip`) or the interface's primary address of
+/// the instance's family (IPv6: its link-local address), which only the host knows.
+pub fn instance_config(i: &VrrpInstance, primary: IpAddr) -> InstanceConfig {
+    let version = match i.version {
+        vigil_plan::VrrpVersion::V2 => Version::V2,
+        vigil_plan::VrrpVersion::V3 => Version::V3,
+    };
+    let vips: Vec<IpAddr> = i.virtual_addresses.iter().map(|a| a.address).collect();
+    let mut cfg = InstanceConfig::new(&i.name, i.virtual_router_id, version, primary, vips);
+    cfg.family = match i.family {
+        vigil_plan::Family::Ipv4 => Family::V4,
+        vigil_plan::Family::Ipv6 => Family::V6,
+    };
+    cfg.priority = i.priority;
+    cfg.advert_interval = Micros(i.advert_int_ms.saturating_mul(1000));
+    cfg.mcast_dst = i.mcast_dst_ip;
+    cfg.initial_state = match i.initial_state {
+        vigil_plan::State::Master => InitialState::Master,
+        vigil_plan::State::Backup => InitialState::Backup,
+    };
+    cfg.preempt = i.preempt;
+    cfg.preempt_delay = Micros(i.preempt_delay_ms.saturating_mul(1000));
+    cfg.auth = match &i.authentication {
+        None => AuthConfig::None,
+        Some(a) if a.kind == AuthKind::Ah => AuthConfig::Ah,
+        Some(a) => {
+            let mut p = [0u8; 8];
+            for (d, s) in p.iter_mut().zip(a.password.bytes()) {
+                *d = s;
+            }
+            AuthConfig::Pass(p)
+        }
+    };
+    cfg.unicast_peers = i
+        .unicast_peers
+        .iter()
+        .map(|p| Peer {
+            addr: p.address,
+            min_ttl: p.min_ttl.unwrap_or(0),
+            max_ttl: p.max_ttl.unwrap_or(255),
+        })
+        .collect();
+    cfg.check_unicast_src = i.check_unicast_src;
+    cfg.skip_check_adv_addr = i.skip_check_adv_addr;
+    cfg.down_timer_adverts = i.down_timer_adverts.clamp(1, 100);
+    cfg.lower_prio_no_advert = i.lower_prio_no_advert;
+    cfg.higher_prio_send_advert = i.higher_prio_send_advert;
+    cfg.owner_ignore_adverts = i.strict;
+    cfg.v3_ipv4_checksum = if i.v3_checksum_as_v2 {
+        ChecksumForm::VrrpOnly
+    } else {
+        ChecksumForm::PseudoHeader
+    };
+    cfg
+}
+
+/// The TTL / hop limit adverts of `i` are sent with: 255, or the plan's `unicast_ttl` in
+/// unicast mode (`None`: the kernel's default, keepalived's IPv6 unicast behaviour).
+pub fn send_ttl(i: &VrrpInstance) -> Option<u8> {
+    if i.unicast_peers.is_empty() {
+        Some(255)
+    } else if let Some(t) = i.unicast_ttl {
+        Some(t)
+    } else if i.family == vigil_plan::Family::Ipv4 {
+        Some(255)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Plan {
+        crate::load_plan(text).unwrap()
+    }
+
+    const BASE: &str = r#"{
+        "plan_version": 1,
+        "source": {"file": "k.conf"},
+        "vrrp_instances": [{
+            "name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "version": 3,
+            "family": "ipv4", "initial_state": "MASTER", "priority": 150, "advert_int_ms": 50,
+            "preempt": false, "mcast_dst_ip": "224.0.0.18",
+            "unicast_peers": [{"address": "10.0.0.2", "min_ttl": 250, "origin": {"file": "k.conf", "line": 9}}],
+            "virtual_addresses": [{"address": "10.0.0.100", "prefix_len": 32, "origin": {"file": "k.conf", "line": 5}}],
+            "garp": {"master_delay_ms": 5000, "master_repeat": 5, "lower_prio_delay_ms": 5000, "lower_prio_repeat": 5},
+            "v3_checksum_as_v2": true,
+            "origin": {"file": "k.conf", "line": 1}
+        }]
+    }"#;
+
+    #[test]
+    fn maps_a_plan_instance_onto_the_core() {
+        let p = plan(BASE);
+        assert_eq!(refusals(&p), []);
+        let c = instance_config(&p.vrrp_instances[0], "10.0.0.1".parse().unwrap());
+        assert_eq!(c.vrid, 51);
+        assert_eq!(c.version, Version::V3);
+        assert_eq!(c.priority, 150);
+        assert_eq!(c.advert_interval, Micros(50_000));
+        assert!(!c.preempt);
+        assert_eq!(c.initial_state, InitialState::Master);
+        assert_eq!(c.unicast_peers[0].min_ttl, 250);
+        assert_eq!(c.unicast_peers[0].max_ttl, 255);
+        assert_eq!(c.vips, ["10.0.0.100".parse::<IpAddr>().unwrap()]);
+        assert_eq!(c.v3_ipv4_checksum, ChecksumForm::VrrpOnly);
+        assert_eq!(send_ttl(&p.vrrp_instances[0]), Some(255));
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_do_by_name_and_line() {
+        let text = BASE
+            .replace(
+                r#""v3_checksum_as_v2": true,"#,
+                r#""vmac": {"kind": "macvlan", "name": "vrrp.51"},
+                   "track": {"files": [{"name": "f", "origin": {"file": "k.conf", "line": 7}}]},"#,
+            )
+            .replace(
+                r#""vrrp_instances""#,
+                r#""track_files": [{"name": "f", "file": "/tmp/f", "origin": {"file": "k.conf", "line": 20}}],
+                   "vrrp_instances""#,
+            );
+        let shown: Vec<String> = refusals(&plan(&text)).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "k.conf:20: track_file f",
+                "k.conf:1: vrrp_instance VI_1 use_vmac / use_ipvlan",
+                "k.conf:7: vrrp_instance VI_1 track_file f",
+            ]
+        );
+    }
+}
