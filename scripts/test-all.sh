@@ -3,7 +3,8 @@
 #   scripts/test-all.sh            # everything: install, fmt, clippy, tests, bounded fuzzing
 #   FUZZ_SECONDS=0 scripts/test-all.sh   # skip the fuzzing step
 # As root it installs the Debian packages the real-component tests use (keepalived for its
-# samples and as the `keepalived -t` oracle, iproute2 for network namespaces, tshark);
+# samples, as the `keepalived -t` oracle and as vigild's VRRP peer, iproute2 for network
+# namespaces, tshark to dissect adverts) and scapy (PyPI) to forge malformed ones;
 # without root, tests that need them say SKIP and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,13 @@ if [ "$(id -u)" = 0 ]; then
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
+    # scapy forges the malformed adverts of vigild's network-namespace tests.
+    if ! python3 -c 'import scapy' 2>/dev/null; then
+        step "pip install scapy"
+        python3 -m pip install --quiet --root-user-action=ignore scapy
+    fi
 else
-    echo "not root: skipping apt installs; tests that need root or packages will say SKIP"
+    echo "not root: skipping apt and pip installs; tests that need root or packages will say SKIP"
 fi
 
 if ! command -v cargo >/dev/null; then

@@ -123,8 +123,8 @@ fn print_status(s: &control::Status) {
                 format!("{}/{}", i.priority, i.base_priority)
             },
             i.master.as_deref().unwrap_or("-"),
-            i.stats["adverts_sent"],
-            i.stats["adverts_received"],
+            i.stats["adverts_sent"].as_u64().unwrap_or(0),
+            i.stats["adverts_received"].as_u64().unwrap_or(0),
         );
         if let Some(d) = i.stats["dropped"].as_object() {
             for (k, v) in d {

@@ -436,3 +436,192 @@ fn three_vigild_nodes_in_unicast_v3_elect_one_master_and_move_on_each_failure() 
     let st = t.status(2);
     assert_eq!(st["instances"][0]["state"], "MASTER", "{st}");
 }
+
+/// Malformed and hostile adverts, forged with scapy: each kind is one the receive path must
+/// drop and count (the election must not move).
+const FORGE: &str = r#"
+import sys
+from scapy.all import Ether, IP, Raw, sendp, conf
+from scapy.layers.vrrp import VRRPv3, VRRP
+conf.verb = 0
+src, vip = sys.argv[1], sys.argv[2]
+eth = Ether(dst="01:00:5e:00:00:12")
+def ip(ttl=255):
+    return IP(src=src, dst="224.0.0.18", ttl=ttl, proto=112)
+good = VRRPv3(vrid=51, priority=250, ipcount=1, adv=5, addrlist=[vip])
+kinds = {
+    "bad-checksum": ip() / VRRPv3(vrid=51, priority=250, ipcount=1, adv=5, addrlist=[vip], chksum=0x1234),
+    "ttl-64": ip(64) / good,
+    "version-2": ip() / VRRP(vrid=51, priority=250, ipcount=1, adv=1, addrlist=[vip]),
+    "truncated": ip() / Raw(bytes(good)[:5]),
+    "count-mismatch": ip() / Raw(bytes(good) + bytes([10, 0, 0, 1])),
+    "bad-type": ip() / VRRPv3(vrid=51, priority=250, ipcount=1, adv=5, addrlist=[vip], type=2),
+    "zero-interval": ip() / VRRPv3(vrid=51, priority=250, ipcount=1, adv=0, addrlist=[vip]),
+}
+for _ in range(20):
+    for name, pkt in kinds.items():
+        sendp(eth / pkt, iface="eth0")
+print("sent", len(kinds) * 20)
+"#;
+
+#[test]
+fn forged_malformed_adverts_are_dropped_and_counted_while_the_election_holds() {
+    require_root!();
+    if !sh_out("python3 -c 'import scapy; print(1)' 2>/dev/null").contains('1') {
+        eprintln!("SKIP: scapy is not installed (pip install scapy; scripts/test-all.sh does as root)");
+        return;
+    }
+    let mut t = Topo::new(3);
+    let vip = t.vip();
+    for (i, prio) in [(0usize, 200u8), (1, 100)] {
+        let plan = t.plan(
+            &format!("n{i}"),
+            &instance("BACKUP", prio, V3_FAST, &format!("{vip}/24")),
+        );
+        t.vigild(i, &plan);
+    }
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    let script = t.file("forge.py", FORGE);
+    let forger = format!(
+        "ip netns exec {} python3 {} {} {vip}",
+        t.names[2],
+        script.display(),
+        t.ip(2)
+    );
+    let flood = std::thread::spawn(move || sh_out(&forger));
+    t.stays(&vip, &[0], Duration::from_millis(1500));
+    let sent = flood.join().expect("scapy ran");
+    assert!(sent.contains("sent 140"), "scapy: {sent}");
+    t.stays(&vip, &[0], Duration::from_millis(300));
+    for node in [0, 1] {
+        let st = t.status(node);
+        let dropped = &st["instances"][0]["stats"]["dropped"];
+        let keys: Vec<&str> = dropped
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        for want in [
+            "BadChecksum",
+            "Ttl",
+            "VersionMismatch",
+            "Truncated",
+            "AddressCountMismatch",
+            "BadType",
+            "ZeroInterval",
+        ] {
+            assert!(
+                keys.iter().any(|k| k.contains(want)),
+                "node {node}: no `{want}` among the drops {keys:?}\n{st}"
+            );
+        }
+        assert_eq!(
+            st["instances"][0]["state"],
+            if node == 0 { "MASTER" } else { "BACKUP" },
+            "{st}"
+        );
+    }
+}
+
+#[test]
+fn a_failing_tracked_script_moves_the_address_and_its_recovery_brings_it_back() {
+    require_root!();
+    let mut t = Topo::new(2);
+    let vip = t.vip();
+    let flag = t.dir.path().join("healthy");
+    std::fs::write(&flag, "").expect("flag");
+    let script = format!(
+        "vrrp_script chk {{\n  script \"/usr/bin/test -e {}\"\n  interval 1\n  weight -150\n}}\n",
+        flag.display()
+    );
+    let tracked = format!("{V3_FAST}\n  track_script {{\n    chk\n  }}");
+    let a = t.plan(
+        "a",
+        &format!("{script}{}", instance("BACKUP", 200, &tracked, &format!("{vip}/24"))),
+    );
+    let b = t.plan("b", &instance("BACKUP", 100, V3_FAST, &format!("{vip}/24")));
+    t.vigild(0, &a);
+    t.vigild(1, &b);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    std::fs::remove_file(&flag).expect("rm flag");
+    // The next run (within 1 s) fails: 200 - 150 = 50 < 100, node 1 preempts.
+    t.wait_holders(&vip, &[1], Duration::from_secs(3));
+    let st = t.status(0);
+    assert_eq!(st["instances"][0]["priority"], 50, "{st}");
+    assert_eq!(st["scripts"][0]["up"], false, "{st}");
+    std::fs::write(&flag, "").expect("flag");
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+}
+
+#[test]
+fn reloading_an_unchanged_plan_keeps_state_and_adverts_flowing() {
+    require_root!();
+    let mut t = Topo::new(2);
+    let vip = t.vip();
+    let a = t.plan("a", &instance("BACKUP", 200, V3_FAST, &format!("{vip}/24")));
+    let b = t.plan("b", &instance("BACKUP", 100, V3_FAST, &format!("{vip}/24")));
+    t.vigild(0, &a);
+    t.vigild(1, &b);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    std::thread::sleep(Duration::from_millis(300));
+    let before = t.status(0)["instances"][0]["stats"]["transitions"].clone();
+    let sock = t.dir.path().join("vigild0.sock");
+    let reload = |plan: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_vigild"))
+            .arg("--socket")
+            .arg(&sock)
+            .arg("reload")
+            .arg(plan)
+            .output()
+            .expect("vigild reload")
+    };
+    let capture = (!sh_out("command -v tshark").trim().is_empty()).then(|| {
+        let cmd = format!(
+            "timeout 5 ip netns exec {} tshark -i eth0 -c 40 -f 'ip proto 112' -T fields -e frame.time_relative 2>/dev/null",
+            t.names[1]
+        );
+        std::thread::spawn(move || sh_out(&cmd))
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    for _ in 0..5 {
+        let out = reload(&a);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    t.stays(&vip, &[0], Duration::from_millis(300));
+    if let Some(c) = capture {
+        let times: Vec<f64> = c
+            .join()
+            .expect("tshark")
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        assert!(times.len() >= 20, "captured {times:?}");
+        let gap = times.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+        assert!(
+            gap < 0.1,
+            "an advert gap of {gap} s across the reloads (interval 50 ms)"
+        );
+    }
+    let st = t.status(0);
+    assert_eq!(
+        st["instances"][0]["stats"]["transitions"], before,
+        "no state change: {st}"
+    );
+    assert_eq!(t.status(1)["instances"][0]["state"], "BACKUP");
+    // A plan that does not validate is refused and the running one stays.
+    let bad = t.file(
+        "bad.json",
+        r#"{"plan_version": 1, "source": {"file": "x"}, "vrrp_instances": [{"name": "x"}]}"#,
+    );
+    let out = reload(&bad);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("reload refused"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.stays(&vip, &[0], Duration::from_millis(300));
+    // A changed priority takes effect: node 0 at 50 loses to node 1.
+    let lower = t.plan("a2", &instance("BACKUP", 50, V3_FAST, &format!("{vip}/24")));
+    assert!(reload(&lower).status.success());
+    t.wait_holders(&vip, &[1], Duration::from_secs(3));
+}
