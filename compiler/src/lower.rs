@@ -663,7 +663,7 @@ impl<'a> Cx<'a> {
                 _ => None,
             })
             .collect();
-        let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
+        let src_ip = eff.src_ip.map(|d| d.value);
         let fam = if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 };
         // keepalived drops virtual addresses of the other family; excluded ones it keeps.
         vips.retain(|a| a.address.is_ipv6() == v6);
@@ -684,33 +684,15 @@ impl<'a> Cx<'a> {
             password: a.password.clone(),
         });
         let mcast_dst_ip = eff.mcast_dst.value;
-        let vmac = b
-            .get("use_vmac")
-            .map(|s| (s, "macvlan"))
-            .or(b.get("use_ipvlan").map(|s| (s, "ipvlan")));
-        let vmac = vmac.map(|(s, kind)| {
-            let mut name = None;
-            let mut mac = None;
-            for a in &s.args {
-                if a.text.matches(':').count() == 5 {
-                    mac = Some(a.text.to_ascii_lowercase());
-                } else if name.is_none() {
-                    name = Some(a.text.clone());
-                }
-            }
-            p::Vmac {
-                kind: if kind == "macvlan" {
-                    p::VmacKind::Macvlan
-                } else {
-                    p::VmacKind::Ipvlan
-                },
-                name: name.unwrap_or_else(|| format!("vrrp.{vrid}")),
-                mac: if kind == "macvlan" { mac } else { None },
-                // Unicast over a VMAC needs xmit_base (keepalived sets it); strict mode clears it.
-                xmit_base: kind == "macvlan"
-                    && (b.flag("vmac_xmit_base") || (eff.unicast.value && b.has("interface")))
-                    && !strict,
-            }
+        let vmac = eff.vmac.as_ref().map(|v| p::Vmac {
+            kind: if v.ipvlan {
+                p::VmacKind::Ipvlan
+            } else {
+                p::VmacKind::Macvlan
+            },
+            name: v.name.value.clone(),
+            mac: v.mac.clone(),
+            xmit_base: v.xmit_base.value,
         });
         let sync_group = groups.iter().find(|g| g.members.contains(&name)).cloned();
         let mut track = self.tracking(b);
@@ -793,6 +775,11 @@ impl<'a> Cx<'a> {
             higher_prio_send_advert: eff.higher_prio_send_advert.value,
             skip_check_adv_addr: eff.skip_check_adv_addr.value,
             v3_checksum_as_v2: b.flag("v3_checksum_as_v2"),
+            old_unicast_checksum: match eff.old_unicast_checksum.value {
+                crate::resolve::vrrp::OldChecksum::Auto => p::OldUnicastChecksum::Auto,
+                crate::resolve::vrrp::OldChecksum::Never => p::OldUnicastChecksum::Never,
+                crate::resolve::vrrp::OldChecksum::Always => p::OldUnicastChecksum::Always,
+            },
             strict,
             sync_group: sync_group.map(|g| g.name),
             origin: self.origin(s.site),

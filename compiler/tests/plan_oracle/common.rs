@@ -878,16 +878,23 @@ pub type Dump = Result<Vec<String>, String>;
 
 /// Runs `f` on jobs `0..n` with `threads` threads; the results in job order.
 pub fn parallel<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    parallel_workers(n, threads, |_, k| f(k))
+}
+
+/// [`parallel`], `f` told which worker (`0..threads`) runs the job.
+pub fn parallel_workers<T: Send>(n: usize, threads: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let out: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    let f = &f;
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
+        for w in 0..threads {
+            let (next, out) = (&next, &out);
+            s.spawn(move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 if k >= n {
                     break;
                 }
-                let r = f(k);
+                let r = f(w, k);
                 out.lock().unwrap()[k] = Some(r);
             });
         }
