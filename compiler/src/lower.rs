@@ -56,11 +56,22 @@ pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
                 .iter()
                 .any(|g| kind(&g.track).iter().any(|t| t.name == name))
     };
-    plan.vrrp_scripts = cx
-        .vrrp_scripts()
-        .into_iter()
+    let scripts = cx.vrrp_scripts();
+    plan.vrrp_scripts = scripts
+        .iter()
         .filter(|s| tracked(|t| &t.scripts, &s.name))
+        .cloned()
         .collect();
+    // keepalived stops tracking a vrrp_script it disabled (or that has no script).
+    let kept = |name: &str| scripts.iter().any(|s| s.name == name);
+    for t in plan
+        .vrrp_instances
+        .iter_mut()
+        .map(|i| &mut i.track)
+        .chain(plan.sync_groups.iter_mut().map(|g| &mut g.track))
+    {
+        t.scripts.retain(|r| kept(&r.name));
+    }
     plan.track_files = cx.track_files();
     plan.track_processes = cx.track_processes();
     plan.bfd_instances = cx.bfd_instances();
@@ -264,9 +275,15 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A command from a setting `CMD [USER [GROUP]]`, unless keepalived disables it
+    /// ([`crate::resolve::script`]).
+    fn command(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
+        self.command_as_written(s, with_user).filter(runs)
+    }
+
     /// A command from a setting `CMD [USER [GROUP]]` (or from its first argument only when
     /// `with_user` is false, for blocks that set `user` separately).
-    fn command(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
+    fn command_as_written(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
         let cmd = s.arg(0)?;
         let argv = split_command(&cmd.text);
         if argv.is_empty() {
@@ -285,12 +302,12 @@ impl<'a> Cx<'a> {
 
     /// A command with the block's own `user USER [GROUP]`.
     fn command_in(&self, s: &Setting, b: &Block) -> Option<p::Command> {
-        let mut c = self.command(s, false)?;
+        let mut c = self.command_as_written(s, false)?;
         if let Some(u) = b.get("user") {
             c.user = name_of(u);
             c.group = u.arg(1).map(|a| a.text.clone());
         }
-        Some(c)
+        Some(c).filter(runs)
     }
 
     fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
@@ -1432,6 +1449,12 @@ fn garp(g: &crate::resolve::vrrp::Garp) -> p::Garp {
         lower_prio_delay_ms: ms(g.lower_prio_delay_us.value),
         lower_prio_repeat: g.lower_prio_repeat.value,
     }
+}
+
+/// Whether keepalived keeps a command (it disables some when it loads them).
+fn runs(c: &p::Command) -> bool {
+    let program = c.argv.first().map_or("", String::as_str);
+    crate::resolve::script::disabled(program, c.user.as_deref()).is_none()
 }
 
 /// Whether a checker type probes an address and port of its own (not a script, file or

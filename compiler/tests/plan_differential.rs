@@ -291,7 +291,7 @@ fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance,
     ] {
         if cmd
             .as_ref()
-            .is_some_and(|c| !runnable(c) || cmd_uid(plan, c).starts_with('?'))
+            .is_some_and(|c| !runs_here(&plan.global, c) || cmd_uid(plan, c).starts_with('?'))
         {
             continue; // keepalived drops a script this host lacks
         }
@@ -466,7 +466,7 @@ fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &
         }
     }
     for (label, cmd) in [("Quorum up", &v.quorum_up), ("Quorum down", &v.quorum_down)] {
-        if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+        if cmd.as_ref().is_some_and(|c| !runs_here(&plan.global, c)) {
             continue;
         }
         let dumped = raw_starting(d, &format!("{label} notify script = ")).map(dumped_cmd);
@@ -502,7 +502,7 @@ fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &
             dr.get("connection limit range").unwrap_or("(absent)"),
         );
         for (label, cmd) in [("RS up", &r.notify_up), ("RS down", &r.notify_down)] {
-            if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+            if cmd.as_ref().is_some_and(|c| !runs_here(&plan.global, c)) {
                 continue;
             }
             let dumped = raw_starting(dr, &format!("{label} notify script = ")).map(dumped_cmd);

@@ -598,7 +598,10 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                 ],
             );
             let user = pick(rng, &["", "", " root", " nobody"]);
-            conf.set(b, key, &format!("\"/bin/echo {key}\"{user}"));
+            // A bare program name: keepalived 2.2.7 cannot find it when run as another user
+            // than root.
+            let prog = pick(rng, &["/bin/echo", "/bin/echo", "echo"]);
+            conf.set(b, key, &format!("\"{prog} {key}\"{user}"));
             if coin(rng) {
                 let g = conf.global();
                 conf.set(g, "script_user", pick(rng, &["root", "nobody"]));
@@ -606,7 +609,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     conf.set(g, "enable_script_security", "");
                 }
             }
-            m("notify scripts", format!("{key} /bin/echo{user}"), Scope::Vrrp)
+            m("notify scripts", format!("{key} {prog}{user}"), Scope::Vrrp)
         }
         26 => {
             let b = inst?;
