@@ -434,6 +434,17 @@ fn on(b: bool) -> &'static str {
 fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &Obj) {
     let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
     let flag = |l: &str| raw_starting(d, l).map_or("(absent)", |x| &x[l.len()..]).to_string();
+    if let p::ServiceKey::Fwmark { family, .. } = &v.key {
+        t.eq(
+            ctx,
+            "vs_family",
+            match family {
+                p::Family::Ipv4 => "inet",
+                p::Family::Ipv6 => "inet6",
+            },
+            g("Address family"),
+        );
+    }
     t.eq(ctx, "vs_alpha", on(v.alpha), flag("alpha is "));
     t.eq(ctx, "vs_omega", on(v.omega), flag("omega is "));
     t.eq(ctx, "ha_suspend", v.ha_suspend, raw_has(d, "Using HA suspend"));
@@ -1123,7 +1134,7 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("sync_group.notify", &[]),
     ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
     ("virtual_server_groups", &[]),
-    ("virtual_server.key", &["virtual_servers"]),
+    ("virtual_server.key", &["virtual_servers", "vs_family"]),
     ("virtual_server.protocol", &["protocol"]),
     (
         "virtual_server.scheduler / scheduler_flags",

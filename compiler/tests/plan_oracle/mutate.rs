@@ -148,6 +148,17 @@ impl Conf {
         self.reparse();
     }
 
+    /// [`Conf::put`], but at the end of the block (after its nested blocks, for settings
+    /// keepalived reads in order).
+    pub fn put_end(&mut self, b: usize, key: &str, lines: &[String]) {
+        self.remove(b, key);
+        let at = self.blocks[b].end;
+        for (k, l) in lines.iter().enumerate() {
+            self.lines.insert(at + k, format!("    {l}"));
+        }
+        self.reparse();
+    }
+
     pub fn set(&mut self, b: usize, key: &str, value: &str) {
         let line = if value.is_empty() {
             key.to_string()
@@ -745,8 +756,15 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     if level == 2 && key == "warmup" {
                         continue;
                     }
-                    conf.set(t, key, val);
-                    desc.push(format!("{} {key} {val}", ["vs", "rs", "checker"][level]));
+                    // keepalived reads some settings in order (an SMTP_CHECK takes the
+                    // connect_timeout read so far): now and then after the real servers.
+                    if level < 2 && coin(rng) {
+                        conf.put_end(t, key, &[format!("{key} {val}")]);
+                        desc.push(format!("{} {key} {val} (last)", ["vs", "rs", "checker"][level]));
+                    } else {
+                        conf.set(t, key, val);
+                        desc.push(format!("{} {key} {val}", ["vs", "rs", "checker"][level]));
+                    }
                 }
             }
             m("checker timing", desc.join(", "), Scope::Check)
@@ -899,8 +917,25 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     .of_kind("virtual_server")
                     .into_iter()
                     .find(|&x| conf.blocks[x].start == s)?;
-                conf.set(b, "lb_kind", pick(rng, &["NAT", "DR", "TUN"]));
-                m("fwmark service", format!("virtual_server fwmark {mark}"), Scope::Check)
+                let method = pick(rng, &["NAT", "DR", "TUN"]);
+                conf.set(b, "lb_kind", method);
+                // A fwmark service takes no protocol, and DR/TUN servers no port.
+                conf.remove(b, "protocol");
+                if method != "NAT" {
+                    for r in conf.children_of(b, "real_server") {
+                        let at = conf.blocks[r].start;
+                        let w: Vec<String> = words(&conf.lines[at]).iter().map(|x| x.to_string()).collect();
+                        if let Some(addr) = w.get(1) {
+                            conf.lines[at] = format!("    real_server {addr} {{");
+                        }
+                    }
+                    conf.reparse();
+                }
+                m(
+                    "fwmark service",
+                    format!("virtual_server fwmark {mark} {method}"),
+                    Scope::Check,
+                )
             }
         }
     }
