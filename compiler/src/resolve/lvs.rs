@@ -942,13 +942,14 @@ impl<'t> VirtualServer<'t> {
                 _ => return None,
             },
         };
-        let fwmark = matches!(key, Key::Fwmark { .. });
         let forwarding = match forwarding_line(&lines) {
             Some(l) => Decided::at(fwd_of(l).unwrap_or(Fwd::Nat), l.node.span()),
             None => Decided::default(Fwd::Nat),
         };
         let delay_loop_us = lines.micros("delay_loop").unwrap_or(Decided::default(60_000_000));
-        let protocol = (!fwmark).then(
+        // A service addressed only by firewall marks has no protocol; the others default to
+        // UDP (the kernel's default, which keepalived then sets).
+        let protocol = self.has_addr().then(
             || match lines.last("protocol").and_then(|l| Some((l, l.args.first()?))) {
                 Some((l, a)) => Decided::at(a.text.to_ascii_uppercase(), l.node.span()),
                 None => Decided::default("UDP".to_string()),
@@ -1057,11 +1058,12 @@ impl<'t> VirtualServer<'t> {
                     checkers: Vec::new(),
                 })
             });
+        // One-packet scheduling needs UDP when the service has addresses.
         let ops = lines.flag("ops");
-        let one_packet = Decided::by(
-            ops.value && (fwmark || protocol.as_ref().is_some_and(|p| p.value == "UDP")),
-            ops.by,
-        );
+        let one_packet = match &protocol {
+            Some(p) if ops.value && p.value != "UDP" => Decided::by(false, p.by.or(ops.by)),
+            _ => ops,
+        };
         // lb_algo and lvs_sched are one keyword (the last wins); sh-* and mh-* flags count only
         // when the scheduler read before them is sh or mh.
         let mut scheduler: Option<Decided<String>> = None;
@@ -1104,7 +1106,8 @@ impl<'t> VirtualServer<'t> {
             persistence_granularity,
             one_packet,
             delay_loop_us,
-            ha_suspend: Decided::by(ha.value && !fwmark, ha.by),
+            // Cleared for a service with firewall marks (a group's too).
+            ha_suspend: Decided::by(ha.value && !self.has_fwmark(), ha.by),
             alpha: lines.flag("alpha"),
             omega: lines.flag("omega"),
             inhibit_on_failure: lines.flag("inhibit_on_failure"),

@@ -217,13 +217,13 @@ pub fn run_virtual_servers<'t>(
             return;
         }
         duplicate_real_server::check(vs, out);
-        ha_suspend_with_fwmark::check(vs, out);
         missing_protocol::check(vs, out);
-        ops_without_udp::check(vs, out);
         protocol_with_fwmark::check(vs, out);
         missing_scheduler::check(vs, out);
         // The checks of what keepalived adjusts read its effective settings (resolve::lvs).
         let Some(eff) = vs.effective(groups, false) else { return };
+        ha_suspend_with_fwmark::check(vs, &eff, out);
+        ops_without_udp::check(vs, &eff, out);
         sorry_server_inhibit_differs::check(vs, &eff, out);
         zero_port_without_persistence::check(vs, &eff, out);
         missing_forwarding_method::check(vs, &eff, out);
