@@ -1,13 +1,14 @@
 //! Lowering: the typed IR ([`crate::ir`]) to the runtime's plan ([`vigil_plan::Plan`]).
 //!
-//! This is where keepalived's conditional defaults and load-time adjustments are applied, so
-//! the plan says what keepalived would actually run: priority 255 for an initial MASTER
-//! without a priority, VRRPv2 intervals rounded to seconds, nopreempt cleared where it cannot
-//! work, ports of direct-routing real servers reset, quorum clamped, and so on. The checks
-//! report each of those adjustments; lowering only applies them. Plain defaults come from the
-//! keyword table through the IR.
+//! keepalived's conditional defaults and load-time adjustments (priority 255 for an initial
+//! MASTER without a priority, VRRPv2 intervals rounded to seconds, nopreempt cleared where it
+//! cannot work, ports of direct-routing real servers reset, quorum clamped, checker timing
+//! inherited, VMAC names, ...) are worked out once, in [`crate::resolve`]; the checks report
+//! each adjustment from there and lowering copies the result into the plan. Plain defaults come
+//! from the keyword table through the IR.
 
 use crate::ir::{Block, Config, Item, Line, Setting, Value};
+use crate::resolve::lvs;
 use crate::values::{self, address, route, rule, Family as VFamily, NameOrNum, Prefix as VPrefix};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -56,11 +57,22 @@ pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
                 .iter()
                 .any(|g| kind(&g.track).iter().any(|t| t.name == name))
     };
-    plan.vrrp_scripts = cx
-        .vrrp_scripts()
-        .into_iter()
+    let scripts = cx.vrrp_scripts();
+    plan.vrrp_scripts = scripts
+        .iter()
         .filter(|s| tracked(|t| &t.scripts, &s.name))
+        .cloned()
         .collect();
+    // keepalived stops tracking a vrrp_script it disabled (or that has no script).
+    let kept = |name: &str| scripts.iter().any(|s| s.name == name);
+    for t in plan
+        .vrrp_instances
+        .iter_mut()
+        .map(|i| &mut i.track)
+        .chain(plan.sync_groups.iter_mut().map(|g| &mut g.track))
+    {
+        t.scripts.retain(|r| kept(&r.name));
+    }
     plan.track_files = cx.track_files();
     plan.track_processes = cx.track_processes();
     plan.bfd_instances = cx.bfd_instances();
@@ -94,6 +106,9 @@ struct Cx<'a> {
     groups: Vec<crate::resolve::sync::Group<'a>>,
     /// Whether each instance of `vrrp` starts as MASTER once the sync groups are applied.
     masters: Vec<bool>,
+    /// Every virtual server keepalived keeps, as [`crate::resolve::lvs`] resolves it, by the
+    /// span of its `virtual_server` keyword.
+    lvs: HashMap<Span, lvs::VsEffective<'a>>,
 }
 
 fn name_of(s: &Setting) -> Option<String> {
@@ -221,6 +236,13 @@ impl<'a> Cx<'a> {
         let (groups, _) = crate::resolve::sync::groups(parsed, &insts);
         let masters = crate::resolve::sync::initial_masters(&insts, &effective, &groups);
         let vrrp = insts.into_iter().zip(effective).collect();
+        let lvs_groups = lvs::groups(parsed);
+        let mut lvs = HashMap::new();
+        lvs::each_virtual_server(parsed, |vs| {
+            if let (Some(w), Some(e)) = (vs.node.words().first(), vs.effective(&lvs_groups, true)) {
+                lvs.insert(w.span(), e);
+            }
+        });
         Cx {
             parsed,
             ir,
@@ -229,6 +251,7 @@ impl<'a> Cx<'a> {
             vrrp,
             groups,
             masters,
+            lvs,
         }
     }
 
@@ -264,9 +287,15 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A command from a setting `CMD [USER [GROUP]]`, unless keepalived disables it
+    /// ([`crate::resolve::script`]).
+    fn command(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
+        self.command_as_written(s, with_user).filter(runs)
+    }
+
     /// A command from a setting `CMD [USER [GROUP]]` (or from its first argument only when
     /// `with_user` is false, for blocks that set `user` separately).
-    fn command(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
+    fn command_as_written(&self, s: &Setting, with_user: bool) -> Option<p::Command> {
         let cmd = s.arg(0)?;
         let argv = split_command(&cmd.text);
         if argv.is_empty() {
@@ -285,12 +314,12 @@ impl<'a> Cx<'a> {
 
     /// A command with the block's own `user USER [GROUP]`.
     fn command_in(&self, s: &Setting, b: &Block) -> Option<p::Command> {
-        let mut c = self.command(s, false)?;
+        let mut c = self.command_as_written(s, false)?;
         if let Some(u) = b.get("user") {
             c.user = name_of(u);
             c.group = u.arg(1).map(|a| a.text.clone());
         }
-        Some(c)
+        Some(c).filter(runs)
     }
 
     fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
@@ -663,7 +692,7 @@ impl<'a> Cx<'a> {
                 _ => None,
             })
             .collect();
-        let src_ip = b.ip("unicast_src_ip").or_else(|| b.ip("mcast_src_ip"));
+        let src_ip = eff.src_ip.map(|d| d.value);
         let fam = if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 };
         // keepalived drops virtual addresses of the other family; excluded ones it keeps.
         vips.retain(|a| a.address.is_ipv6() == v6);
@@ -684,33 +713,15 @@ impl<'a> Cx<'a> {
             password: a.password.clone(),
         });
         let mcast_dst_ip = eff.mcast_dst.value;
-        let vmac = b
-            .get("use_vmac")
-            .map(|s| (s, "macvlan"))
-            .or(b.get("use_ipvlan").map(|s| (s, "ipvlan")));
-        let vmac = vmac.map(|(s, kind)| {
-            let mut name = None;
-            let mut mac = None;
-            for a in &s.args {
-                if a.text.matches(':').count() == 5 {
-                    mac = Some(a.text.to_ascii_lowercase());
-                } else if name.is_none() {
-                    name = Some(a.text.clone());
-                }
-            }
-            p::Vmac {
-                kind: if kind == "macvlan" {
-                    p::VmacKind::Macvlan
-                } else {
-                    p::VmacKind::Ipvlan
-                },
-                name: name.unwrap_or_else(|| format!("vrrp.{vrid}")),
-                mac: if kind == "macvlan" { mac } else { None },
-                // Unicast over a VMAC needs xmit_base (keepalived sets it); strict mode clears it.
-                xmit_base: kind == "macvlan"
-                    && (b.flag("vmac_xmit_base") || (eff.unicast.value && b.has("interface")))
-                    && !strict,
-            }
+        let vmac = eff.vmac.as_ref().map(|v| p::Vmac {
+            kind: if v.ipvlan {
+                p::VmacKind::Ipvlan
+            } else {
+                p::VmacKind::Macvlan
+            },
+            name: v.name.value.clone(),
+            mac: v.mac.clone(),
+            xmit_base: v.xmit_base.value,
         });
         let sync_group = groups.iter().find(|g| g.members.contains(&name)).cloned();
         let mut track = self.tracking(b);
@@ -793,6 +804,11 @@ impl<'a> Cx<'a> {
             higher_prio_send_advert: eff.higher_prio_send_advert.value,
             skip_check_adv_addr: eff.skip_check_adv_addr.value,
             v3_checksum_as_v2: b.flag("v3_checksum_as_v2"),
+            old_unicast_checksum: match eff.old_unicast_checksum.value {
+                crate::resolve::vrrp::OldChecksum::Auto => p::OldUnicastChecksum::Auto,
+                crate::resolve::vrrp::OldChecksum::Never => p::OldUnicastChecksum::Never,
+                crate::resolve::vrrp::OldChecksum::Always => p::OldUnicastChecksum::Always,
+            },
             strict,
             sync_group: sync_group.map(|g| g.name),
             origin: self.origin(s.site),
@@ -962,216 +978,73 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn forwarding(b: &Block) -> Option<p::Forwarding> {
-        // lb_kind and lvs_method are one keyword to keepalived: the last one read wins.
-        let s = b
-            .settings
-            .iter()
-            .rev()
-            .find(|x| matches!(x.name(), "lb_kind" | "lvs_method"))?;
-        Some(match s.arg(0)?.text.to_ascii_uppercase().as_str() {
-            "DR" => p::Forwarding::Dr,
-            "TUN" => p::Forwarding::Tun,
-            _ => p::Forwarding::Nat,
-        })
-    }
-
     fn virtual_servers(&self) -> Vec<p::VirtualServer> {
         let mut out = Vec::new();
         for (s, b) in self.ir.root.blocks("virtual_server") {
-            if let Some(v) = self.virtual_server(s, b) {
+            let Some(eff) = self.lvs.get(&s.name_span) else {
+                continue; // keepalived drops it (crate::resolve::lvs)
+            };
+            if let Some(v) = self.virtual_server(s, b, eff) {
                 out.push(v);
             }
         }
         out
     }
 
-    fn virtual_server(&self, s: &Setting, b: &Block) -> Option<p::VirtualServer> {
-        let words: Vec<&str> = s.args.iter().map(|a| a.text.as_str()).collect();
-        let key = match *words.first()? {
-            "fwmark" => p::ServiceKey::Fwmark {
-                fwmark: words.get(1)?.parse().ok()?,
-                family: match b.text("ip_family") {
-                    Some("inet6") => p::Family::Ipv6,
+    /// A virtual server: what [`crate::resolve::lvs`] resolved, with the commands and the
+    /// checkers' own settings from the IR.
+    fn virtual_server(&self, s: &Setting, b: &Block, eff: &lvs::VsEffective<'_>) -> Option<p::VirtualServer> {
+        let key = match &eff.key {
+            lvs::Key::Fwmark { mark } => p::ServiceKey::Fwmark {
+                fwmark: *mark,
+                family: match eff.family.map(|f| f.value) {
+                    Some(VFamily::V6) => p::Family::Ipv6,
                     _ => p::Family::Ipv4,
                 },
             },
-            "group" => p::ServiceKey::Group {
-                name: words.get(1)?.to_string(),
-            },
-            a => p::ServiceKey::Address {
-                address: values::parse_ip(a.split('/').next()?)?,
-                port: words.get(1).map_or(Some(0), |p| p.parse().ok())?,
+            lvs::Key::Group { name } => p::ServiceKey::Group { name: name.clone() },
+            lvs::Key::Addr { ip, port } => p::ServiceKey::Address {
+                address: *ip,
+                port: *port,
             },
         };
-        let fwmark = matches!(key, p::ServiceKey::Fwmark { .. });
-        let vs_port = match &key {
-            p::ServiceKey::Address { port, .. } => *port,
-            _ => 0,
-        };
-        let forwarding = Self::forwarding(b).unwrap_or(p::Forwarding::Nat);
-        let delay_loop_ms = b.millis("delay_loop").unwrap_or(60_000);
-        let protocol = if fwmark {
-            None
-        } else {
-            Some(b.text("protocol").map_or("UDP".to_string(), |p| p.to_ascii_uppercase()))
-        };
-        let mut persistence = b
-            .get("persistence_timeout")
-            .map(|s| s.arg(0).and_then(|a| a.text.parse::<u32>().ok()).unwrap_or(360));
-        // keepalived reads an IPv4 service's granularity as an address (inet_aton-like: a
-        // plain number N is the address N, so `24` is 0.0.0.24), an IPv6 one's as a prefix
-        // length 1..128; a fwmark service without ip_family takes its family from the text. An
-        // unreadable granularity is ignored, and does not set the timeout.
-        let v4 = match &key {
-            p::ServiceKey::Address { address, .. } => Some(address.is_ipv4()),
-            p::ServiceKey::Fwmark { .. } => match b.text("ip_family") {
-                Some("inet6") => Some(false),
-                Some("inet") => Some(true),
-                _ => None,
-            },
-            p::ServiceKey::Group { .. } => None,
-        };
-        let persistence_granularity = b.text("persistence_granularity").and_then(|g| {
-            let v4 = v4.unwrap_or(g.contains('.'));
-            if v4 {
-                match g.parse::<u32>() {
-                    Ok(n) => Some(std::net::Ipv4Addr::from(n).to_string()),
-                    Err(_) => g.parse::<std::net::Ipv4Addr>().ok().map(|a| a.to_string()),
-                }
-            } else {
-                g.parse::<u8>()
-                    .ok()
-                    .filter(|n| (1..=128).contains(n))
-                    .map(|n| n.to_string())
-            }
-        });
-        // persistence_granularity sets the default timeout when none is set yet.
-        let granularity_at = b
-            .settings
+        let rs_blocks: HashMap<Span, (&Setting, &Block)> = b
+            .blocks("real_server")
+            .map(|(rs, rb)| (rs.name_span, (rs, rb)))
+            .collect();
+        let real_servers = eff
+            .reals
             .iter()
-            .position(|x| x.name() == "persistence_granularity")
-            .filter(|_| persistence_granularity.is_some());
-        let timeout_at = b.settings.iter().position(|x| x.name() == "persistence_timeout");
-        if granularity_at.is_some_and(|g| timeout_at.is_none_or(|t| t > g)) && persistence.is_none() {
-            persistence = Some(360);
-        }
-        if vs_port == 0 && !fwmark && persistence.is_none() && matches!(key, p::ServiceKey::Address { .. }) {
-            persistence = Some(360);
-        }
-        // A group with an address entry of port 0 is made persistent too.
-        if let p::ServiceKey::Group { name } = &key {
-            let zero_port = self
-                .virtual_server_groups()
-                .iter()
-                .filter(|g| g.name == *name)
-                .flat_map(|g| g.entries.iter())
-                .any(|e| e.address.is_some() && e.port.unwrap_or(0) == 0);
-            if persistence.is_none() && zero_port {
-                persistence = Some(360);
-            }
-        }
-        let vs_ctx = VsCtx {
-            block: b,
-            forwarding,
-            vs_port,
-            fwmark,
-            group: matches!(key, p::ServiceKey::Group { .. }),
-            delay_loop_ms,
-        };
-        let mut real_servers: Vec<p::RealServer> = Vec::new();
-        for (rs, rb) in b.blocks("real_server") {
-            let Some(r) = self.real_server(rs, Some(rb), &vs_ctx) else {
-                continue;
-            };
-            if real_servers.iter().any(|o| o.address == r.address && o.port == r.port) {
-                continue; // keepalived removes the duplicate
-            }
-            real_servers.push(r);
-        }
-        let total: u64 = real_servers.iter().map(|r| r.weight as u64).sum();
-        let mut quorum = b.uint("quorum").unwrap_or(1) as u32;
-        if (quorum as u64) > total && total > 0 {
-            quorum = total as u32;
-        }
-        let mut hysteresis = b.uint("hysteresis").unwrap_or(0) as u32;
-        if hysteresis >= quorum {
-            hysteresis = quorum.saturating_sub(1);
-        }
-        // sorry_server_lvs_method and sorry_server_inhibit apply to a sorry server already
-        // read: keepalived ignores them before it (`... used without sorry_server`).
-        let ss_at = b.settings.iter().rposition(|x| x.name() == "sorry_server");
-        let sorry_server = ss_at.and_then(|at| {
-            let ss = &b.settings[at];
-            let after = &b.settings[at + 1..];
-            let mut r = self.real_server(ss, None, &vs_ctx)?;
-            if let Some(f) = after
-                .iter()
-                .rev()
-                .find(|x| x.name() == "sorry_server_lvs_method")
-                .and_then(|m| m.arg(0))
-            {
-                r.forwarding = match f.text.to_ascii_uppercase().as_str() {
-                    "DR" => p::Forwarding::Dr,
-                    "TUN" => p::Forwarding::Tun,
-                    _ => p::Forwarding::Nat,
-                };
-                let written = ss.arg(1).and_then(|a| match a.value {
-                    Value::Port(p) => Some(p),
-                    _ => None,
-                });
-                r.port = rs_port(r.forwarding, written, &vs_ctx);
-            }
-            r.inhibit_on_failure = after.iter().any(|x| x.name() == "sorry_server_inhibit");
-            Some(r)
+            .filter_map(|r| {
+                let (rs, rb) = rs_blocks.get(&r.node.words().first()?.span())?;
+                Some(self.real_server(rs, Some(rb), r))
+            })
+            .collect();
+        let sorry_server = eff.sorry.as_ref().and_then(|r| {
+            let ss = b
+                .all("sorry_server")
+                .find(|x| Some(x.name_span) == r.node.words().first().map(|w| w.span()))?;
+            Some(self.real_server(ss, None, r))
         });
-        // One packet scheduling needs UDP, or a fwmark service.
-        let one_packet = b.flag("ops") && (fwmark || protocol.as_deref() == Some("UDP"));
-        // lb_algo and lvs_sched are one keyword (the last wins); sh-* and mh-* flags count only
-        // when the scheduler read before them is sh or mh.
-        let mut scheduler: Option<&str> = None;
-        let mut flags: Vec<&str> = Vec::new();
-        for x in &b.settings {
-            match x.name() {
-                "lb_algo" | "lvs_sched" => scheduler = x.arg(0).map(|a| a.text.as_str()).or(scheduler),
-                f @ ("flag-1" | "flag-2" | "flag-3") => flags.push(f),
-                f @ ("sh-port" | "sh-fallback") if scheduler == Some("sh") => flags.push(f),
-                f @ ("mh-port" | "mh-fallback") if scheduler == Some("mh") => flags.push(f),
-                _ => {}
-            }
-        }
-        let scheduler_flags: Vec<p::SchedulerFlag> = [
-            "flag-1",
-            "flag-2",
-            "flag-3",
-            "sh-fallback",
-            "sh-port",
-            "mh-fallback",
-            "mh-port",
-        ]
-        .into_iter()
-        .filter(|f| flags.contains(f))
-        .filter_map(|f| f.parse().ok())
-        .collect();
         Some(p::VirtualServer {
             smtp_alert: self.smtp_alert(b, "smtp_alert_checker", false),
             key,
-            protocol: protocol.and_then(|p| p.parse().ok()),
-            scheduler: scheduler.unwrap_or("wlc").parse().unwrap_or_default(),
-            scheduler_flags,
-            forwarding,
-            persistence_timeout_ms: persistence.map(|s| u64::from(s) * 1000),
-            persistence_granularity,
-            one_packet,
-            delay_loop_ms,
-            ha_suspend: b.flag("ha_suspend") && !fwmark,
-            alpha: b.flag("alpha"),
-            omega: b.flag("omega"),
-            quorum,
-            hysteresis,
+            protocol: eff.protocol.as_ref().and_then(|p| p.value.parse().ok()),
+            scheduler: eff.scheduler.value.parse().unwrap_or_default(),
+            scheduler_flags: eff.scheduler_flags.iter().filter_map(|f| f.parse().ok()).collect(),
+            forwarding: forwarding(eff.forwarding.value),
+            persistence_timeout_ms: eff.persistence_timeout_s.map(|d| u64::from(d.value) * 1000),
+            persistence_granularity: eff.persistence_granularity.as_ref().map(|d| d.value.clone()),
+            one_packet: eff.one_packet.value,
+            delay_loop_ms: us_to_ms(eff.delay_loop_us.value),
+            ha_suspend: eff.ha_suspend.value,
+            alpha: eff.alpha.value,
+            omega: eff.omega.value,
+            quorum: eff.quorum.value,
+            hysteresis: eff.hysteresis.value,
             quorum_up: b.get("quorum_up").and_then(|s| self.command(s, true)),
             quorum_down: b.get("quorum_down").and_then(|s| self.command(s, true)),
-            inhibit_on_failure: b.flag("inhibit_on_failure"),
+            inhibit_on_failure: eff.inhibit_on_failure.value,
             sorry_server,
             real_servers,
             origin: self.origin(s.site),
@@ -1179,116 +1052,77 @@ impl<'a> Cx<'a> {
     }
 
     /// A real server (with its block) or the sorry server (without).
-    fn real_server(&self, s: &Setting, b: Option<&Block>, vs: &VsCtx<'_>) -> Option<p::RealServer> {
-        let address = match s.arg(0)?.value {
-            Value::Ip(a) => a,
-            _ => return None,
-        };
-        let written_port = s.arg(1).and_then(|a| match a.value {
-            Value::Port(p) => Some(p),
-            _ => None,
-        });
-        let forwarding = b.and_then(Self::forwarding).unwrap_or(vs.forwarding);
-        let port = rs_port(forwarding, written_port, vs);
+    fn real_server(&self, s: &Setting, b: Option<&Block>, eff: &lvs::RsEffective<'_>) -> p::RealServer {
         let empty = Block::default();
         let rb = b.unwrap_or(&empty);
-        let checkers = b
-            .map(|rb| {
-                rb.settings
-                    .iter()
-                    .filter_map(|c| c.block().map(|cb| (c, cb)))
-                    .filter(|(c, _)| c.name().ends_with("_CHECK") || c.name().ends_with("_GET"))
-                    .flat_map(|(c, cb)| self.checkers(c, cb, rb, vs))
-                    .map(|mut c| {
-                        // A checker's default destination is the real server as written: its
-                        // written port (0 when none), not the port IPVS uses after keepalived
-                        // resets it for DR/TUN or fills it in for NAT.
-                        let probe_port = written_port.unwrap_or(0);
-                        let connects = connects(c.kind.keyword());
-                        if let Some(conn) = c.kind.connection_mut().filter(|_| connects) {
-                            if conn.connect_port.is_none() && probe_port != port {
-                                conn.connect_port = Some(probe_port);
-                            }
-                        }
-                        c
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(p::RealServer {
+        // The checker settings of the block, and the host blocks of its SMTP_CHECKs, by the
+        // span of their keyword.
+        let mut checker_settings: HashMap<Span, (&Setting, &Block)> = HashMap::new();
+        for c in &rb.settings {
+            if let Some(cb) = c.block() {
+                checker_settings.insert(c.name_span, (c, cb));
+                for (hs, hb) in cb.blocks("host") {
+                    checker_settings.insert(hs.name_span, (hs, hb));
+                }
+            }
+        }
+        let mut checkers = Vec::new();
+        let mut base: Option<(&Setting, &Block)> = None;
+        for c in &eff.checkers {
+            let Some(&(cs, cb)) = c.node.words().first().and_then(|w| checker_settings.get(&w.span())) else {
+                continue;
+            };
+            // A host block is read with its SMTP_CHECK's settings.
+            let (ks, kb) = match (&c.host, base) {
+                (Some(_), Some(parent)) => parent,
+                _ => {
+                    base = Some((cs, cb));
+                    (cs, cb)
+                }
+            };
+            if let Some(mut k) = self.checker(ks, kb, c) {
+                if c.host.is_some() {
+                    k.origin = self.origin(cs.site);
+                    if let Some(conn) = k.kind.connection_mut() {
+                        conn.connect_ip = cb.ip("connect_ip");
+                        conn.bindto = cb.ip("bindto");
+                        conn.bind_port = cb.uint("bind_port").map(|v| v as u16);
+                        conn.bind_if = cb.text("bind_if").map(str::to_string);
+                        conn.fwmark = cb.uint("fwmark").map(|v| v as u32);
+                    }
+                }
+                checkers.push(k);
+            }
+        }
+        p::RealServer {
             // Unlike every other object, a real server alerts unless told not to.
             smtp_alert: self.smtp_alert(rb, "smtp_alert_checker", true),
-            address,
-            port,
-            weight: rb.uint("weight").unwrap_or(1) as u32,
-            forwarding,
-            inhibit_on_failure: rb
-                .opt_flag("inhibit_on_failure")
-                .unwrap_or(vs.block.flag("inhibit_on_failure")),
-            upper_threshold: rb.uint("uthreshold").map(|v| v as u32),
-            lower_threshold: rb.uint("lthreshold").map(|v| v as u32),
+            address: eff.address,
+            port: eff.port.value,
+            weight: eff.weight.value,
+            forwarding: forwarding(eff.forwarding.value),
+            inhibit_on_failure: eff.inhibit_on_failure.value,
+            upper_threshold: eff.upper_threshold.map(|d| d.value),
+            lower_threshold: eff.lower_threshold.map(|d| d.value),
             notify_up: rb.get("notify_up").and_then(|s| self.command(s, true)),
             notify_down: rb.get("notify_down").and_then(|s| self.command(s, true)),
             checkers,
             origin: self.origin(s.site),
-        })
-    }
-
-    /// The checkers of one checker block: one, except for an SMTP_CHECK with `host` blocks,
-    /// which keepalived runs as the SMTP_CHECK itself plus one checker per host. A host
-    /// takes its connection settings from its own block only: without a connect_timeout of
-    /// its own, its timeout is 0.
-    fn checkers(&self, c: &Setting, cb: &Block, rb: &Block, vs: &VsCtx<'_>) -> Vec<p::Checker> {
-        let Some(base) = self.checker(c, cb, rb, vs) else {
-            return Vec::new();
-        };
-        let mut out = vec![base.clone()];
-        if c.name() == "SMTP_CHECK" {
-            for (hs, hb) in cb.blocks("host") {
-                let mut h = base.clone();
-                let conn = h.kind.connection_mut().expect("an SMTP_CHECK connects");
-                conn.connect_ip = hb.ip("connect_ip");
-                conn.connect_port = hb.uint("connect_port").map(|v| v as u16);
-                conn.bindto = hb.ip("bindto");
-                conn.bind_port = hb.uint("bind_port").map(|v| v as u16);
-                conn.bind_if = hb.text("bind_if").map(str::to_string);
-                conn.fwmark = hb.uint("fwmark").map(|v| v as u32);
-                conn.connect_timeout_ms = if hb.has("connect_timeout") {
-                    hb.millis("connect_timeout").unwrap_or(0)
-                } else {
-                    0
-                };
-                h.origin = self.origin(hs.site);
-                out.push(h);
-            }
         }
-        out
     }
 
-    fn checker(&self, c: &Setting, cb: &Block, rb: &Block, vs: &VsCtx<'_>) -> Option<p::Checker> {
+    /// A checker: its timing and connection as [`crate::resolve::lvs`] resolved them, its
+    /// kind's own settings from its block.
+    fn checker(&self, c: &Setting, cb: &Block, eff: &lvs::CheckerEffective<'_>) -> Option<p::Checker> {
         let kind = c.name();
-        // Timing falls back from the checker to the real server to the virtual server.
-        let written_ms = |k: &str| -> Option<u64> {
-            [cb, rb, vs.block]
-                .into_iter()
-                .find(|b| b.has(k))
-                .and_then(|b| b.millis(k))
-        };
-        let written_uint = |k: &str| {
-            [cb, rb, vs.block]
-                .into_iter()
-                .find(|b| b.has(k))
-                .and_then(|b| b.uint(k))
-        };
-        let delay_loop_ms = written_ms("delay_loop").unwrap_or(vs.delay_loop_ms);
         let connection = p::Connection {
             connect_ip: cb.ip("connect_ip"),
-            connect_port: cb.uint("connect_port").map(|v| v as u16),
+            connect_port: eff.connect_port.map(|d| d.value),
             bindto: cb.ip("bindto"),
             bind_port: cb.uint("bind_port").map(|v| v as u16),
             bind_if: cb.text("bind_if").map(str::to_string),
             fwmark: cb.uint("fwmark").map(|v| v as u32),
-            connect_timeout_ms: written_ms("connect_timeout").unwrap_or(5000),
+            connect_timeout_ms: us_to_ms(eff.connect_timeout_us.value),
         };
         let kind = match kind {
             "HTTP_GET" | "SSL_GET" => {
@@ -1309,11 +1143,7 @@ impl<'a> Cx<'a> {
                 let http = p::HttpCheck {
                     connection,
                     urls,
-                    virtualhost: cb
-                        .text("virtualhost")
-                        .or(rb.text("virtualhost"))
-                        .or(vs.block.text("virtualhost"))
-                        .map(str::to_string),
+                    virtualhost: eff.virtualhost.as_ref().map(|d| d.value.clone()),
                     http_protocol: match cb.text("http_protocol").unwrap_or("1.0") {
                         "1.0C" | "1.0c" => p::HttpProtocol::Http10Close,
                         v => v.parse().unwrap_or_default(),
@@ -1379,18 +1209,30 @@ impl<'a> Cx<'a> {
             _ => return None,
         };
         Some(p::Checker {
-            retry: written_uint("retry").or(cb.uint("retry")).unwrap_or(1) as u32,
-            delay_before_retry_ms: written_ms("delay_before_retry")
-                .or(cb.millis("delay_before_retry"))
-                .unwrap_or(delay_loop_ms),
-            delay_loop_ms,
-            warmup_ms: written_ms("warmup"),
-            alpha: cb.flag("alpha") || rb.flag("alpha") || vs.block.flag("alpha"),
+            retry: eff.retry.value,
+            delay_before_retry_ms: us_to_ms(eff.delay_before_retry_us.value),
+            delay_loop_ms: us_to_ms(eff.delay_loop_us.value),
+            warmup_ms: eff.warmup_us.map(|d| us_to_ms(d.value)),
+            alpha: eff.alpha.value,
             log_all_failures: cb.flag("log_all_failures"),
             kind,
             origin: self.origin(c.site),
         })
     }
+}
+
+/// The plan's forwarding method.
+fn forwarding(f: lvs::Fwd) -> p::Forwarding {
+    match f {
+        lvs::Fwd::Nat => p::Forwarding::Nat,
+        lvs::Fwd::Dr => p::Forwarding::Dr,
+        lvs::Fwd::Tun => p::Forwarding::Tun,
+    }
+}
+
+/// Microseconds to whole milliseconds, rounded half up (as the IR's `millis`).
+fn us_to_ms(us: u64) -> u64 {
+    us.saturating_add(500) / 1000
 }
 
 /// `lvs_sync_daemon IFNAME [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]` (the
@@ -1447,36 +1289,10 @@ fn garp(g: &crate::resolve::vrrp::Garp) -> p::Garp {
     }
 }
 
-/// Whether a checker type probes an address and port of its own (not a script, file or
-/// BFD session, and not ICMP).
-fn connects(kind: &str) -> bool {
-    !matches!(kind, "MISC_CHECK" | "FILE_CHECK" | "BFD_CHECK")
-}
-
-/// The port IPVS is given for a real or sorry server, as keepalived fixes it after reading
-/// the virtual server: a virtual_server_group's servers keep the port as written (keepalived
-/// only warns); NAT keeps a written non-zero port and otherwise takes the service's (a fwmark
-/// service has none); DR and TUN take the service's port, 0 for a fwmark service.
-fn rs_port(forwarding: p::Forwarding, written: Option<u16>, vs: &VsCtx<'_>) -> u16 {
-    if vs.group {
-        return written.unwrap_or(0);
-    }
-    match (forwarding, vs.fwmark) {
-        (p::Forwarding::Nat, true) => written.unwrap_or(0),
-        (p::Forwarding::Nat, false) => written.filter(|&p| p != 0).unwrap_or(vs.vs_port),
-        (_, true) => 0,
-        (_, false) => vs.vs_port,
-    }
-}
-
-struct VsCtx<'b> {
-    block: &'b Block,
-    forwarding: p::Forwarding,
-    vs_port: u16,
-    fwmark: bool,
-    /// A `virtual_server group NAME`.
-    group: bool,
-    delay_loop_ms: u64,
+/// Whether keepalived keeps a command (it disables some when it loads them).
+fn runs(c: &p::Command) -> bool {
+    let program = c.argv.first().map_or("", String::as_str);
+    crate::resolve::script::disabled(program, c.user.as_deref()).is_none()
 }
 
 /// `status_code` lines as ranges; 200-299 when none is written.

@@ -16,8 +16,8 @@
 //!
 //! Besides what the plan oracle compares, it compares each instance's strict mode,
 //! lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr, dont_track_primary,
-//! unicast/multicast, check_unicast_src, unicast TTL, source and multicast addresses, VMAC,
-//! notify scripts and their users, the sync groups' tracking weight, the scripts' users, the
+//! unicast/multicast, check_unicast_src, unicast TTL, old_unicast_checksum, source and multicast
+//! addresses, the VMAC or ipvlan (its name, MAC address and xmit_base), notify scripts and their users, the sync groups' tracking weight, the scripts' users, the
 //! global definitions, and the virtual/real servers' and checkers' flags and thresholds.
 //!
 //! Prints `plan differential: N mutants (K rejected by keepalived), F fields compared, M
@@ -27,6 +27,11 @@
 //! category, or `base` when the unmutated file shows it already); the test fails on a key not in
 //! `tests/data/plan-differential-known.txt` (a ratchet: it may only shrink; entries no longer
 //! seen are printed).
+//!
+//! Each worker runs keepalived in a network namespace of its own, reset after each run (a
+//! killed keepalived leaves its VMAC interfaces behind, which the next one would take over or
+//! name new ones around). `PLAN_DIFF_ONLY=TEXT` keeps only mutants of a category containing
+//! TEXT; `PLAN_DIFF_REFUSED=DIR` writes the mutants keepalived-check refuses there.
 //!
 //! Runtime: by default a fixed seeded sample (`PLAN_DIFF_MUTANTS`, 300 mutants; about two
 //! minutes on two cores); `PLAN_DIFF_FULL=1` runs the full set (6,000 mutants, about 50 minutes);
@@ -210,13 +215,13 @@ fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance,
             i.unicast_ttl.map_or("(absent)".to_string(), |t| t.to_string()),
             g("Unicast TTL"),
         );
-        let compat = g("Unicast checksum compatibility");
-        t.eq(
-            ctx,
-            "v3_checksum_as_v2",
-            i.v3_checksum_as_v2,
-            compat == "config" || compat == "auto",
-        );
+        // `auto` is what keepalived switches to at run time; at load it says `no`.
+        let compat = match g("Unicast checksum compatibility").as_str() {
+            "no" | "auto" => "auto".to_string(),
+            "config" => "always".to_string(),
+            other => other.to_string(),
+        };
+        t.eq(ctx, "old_unicast_checksum", i.old_unicast_checksum, compat);
     } else {
         let dumped = raw_starting(d, "Multicast address ").map_or("(absent)".to_string(), |l| {
             l["Multicast address ".len()..]
@@ -238,17 +243,32 @@ fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance,
         i.src_ip.map_or("none".to_string(), |a| a.to_string()),
         src,
     );
-    let vmac = raw_starting(d, "Use VMAC, i/f name ").map(|l| {
-        let name = l["Use VMAC, i/f name ".len()..].split(',').next().unwrap_or("");
-        format!("{name} xmit_base {}", l.ends_with("xmit_base = true"))
-    });
+    // `Use VMAC, i/f name N, is_up = .., xmit_base = B`, then maybe `MAC = M[ (using VRID)]`;
+    // `Use IPVLAN, i/f N, is_up = ..`.
+    let mac = raw_starting(d, "MAC = ").map_or("none", |l| l[6..].split(' ').next().unwrap_or(""));
+    let vmac = raw_starting(d, "Use VMAC, i/f name ")
+        .map(|l| {
+            let name = l["Use VMAC, i/f name ".len()..].split(',').next().unwrap_or("");
+            format!("macvlan {name} xmit_base {} mac {mac}", l.ends_with("xmit_base = true"))
+        })
+        .or_else(|| {
+            raw_starting(d, "Use IPVLAN, i/f ").map(|l| {
+                let name = l["Use IPVLAN, i/f ".len()..].split(',').next().unwrap_or("");
+                format!("ipvlan {name} xmit_base false mac none")
+            })
+        });
     t.eq(
         ctx,
         "vmac",
-        i.vmac
-            .as_ref()
-            .filter(|v| v.kind == p::VmacKind::Macvlan)
-            .map_or("none".to_string(), |v| format!("{} xmit_base {}", v.name, v.xmit_base)),
+        i.vmac.as_ref().map_or("none".to_string(), |v| {
+            format!(
+                "{} {} xmit_base {} mac {}",
+                v.kind,
+                v.name,
+                v.xmit_base,
+                v.mac.as_deref().unwrap_or("none")
+            )
+        }),
         vmac.unwrap_or_else(|| "none".into()),
     );
     if i.vmac.is_none() {
@@ -271,7 +291,7 @@ fn instance_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, i: &p::VrrpInstance,
     ] {
         if cmd
             .as_ref()
-            .is_some_and(|c| !runnable(c) || cmd_uid(plan, c).starts_with('?'))
+            .is_some_and(|c| !runs_here(&plan.global, c) || cmd_uid(plan, c).starts_with('?'))
         {
             continue; // keepalived drops a script this host lacks
         }
@@ -414,6 +434,17 @@ fn on(b: bool) -> &'static str {
 fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &Obj) {
     let g = |k: &str| d.get(k).unwrap_or("(absent)").to_string();
     let flag = |l: &str| raw_starting(d, l).map_or("(absent)", |x| &x[l.len()..]).to_string();
+    if let p::ServiceKey::Fwmark { family, .. } = &v.key {
+        t.eq(
+            ctx,
+            "vs_family",
+            match family {
+                p::Family::Ipv4 => "inet",
+                p::Family::Ipv6 => "inet6",
+            },
+            g("Address family"),
+        );
+    }
     t.eq(ctx, "vs_alpha", on(v.alpha), flag("alpha is "));
     t.eq(ctx, "vs_omega", on(v.omega), flag("omega is "));
     t.eq(ctx, "ha_suspend", v.ha_suspend, raw_has(d, "Using HA suspend"));
@@ -446,7 +477,7 @@ fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &
         }
     }
     for (label, cmd) in [("Quorum up", &v.quorum_up), ("Quorum down", &v.quorum_down)] {
-        if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+        if cmd.as_ref().is_some_and(|c| !runs_here(&plan.global, c)) {
             continue;
         }
         let dumped = raw_starting(d, &format!("{label} notify script = ")).map(dumped_cmd);
@@ -482,7 +513,7 @@ fn vs_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, v: &p::VirtualServer, d: &
             dr.get("connection limit range").unwrap_or("(absent)"),
         );
         for (label, cmd) in [("RS up", &r.notify_up), ("RS down", &r.notify_down)] {
-            if cmd.as_ref().is_some_and(|c| !runnable(c)) {
+            if cmd.as_ref().is_some_and(|c| !runs_here(&plan.global, c)) {
                 continue;
             }
             let dumped = raw_starting(dr, &format!("{label} notify script = ")).map(dumped_cmd);
@@ -795,6 +826,7 @@ const READ: &[&str] = &[
     "instance: Multicast address",
     "instance: Using src_ip",
     "instance: Use VMAC",
+    "instance: Use IPVLAN",
     "instance: Interface",
     "instance: Backup state",
     "instance: Master state",
@@ -1092,7 +1124,9 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("vrrp_instance.lower_prio_no_advert", &["lower_prio_no_advert"]),
     ("vrrp_instance.higher_prio_send_advert", &["higher_prio_send_advert"]),
     ("vrrp_instance.skip_check_adv_addr", &["skip_check_adv_addr"]),
-    ("vrrp_instance.v3_checksum_as_v2", &["v3_checksum_as_v2"]),
+    ("vrrp_instance.old_unicast_checksum", &["old_unicast_checksum"]),
+    // keepalived 2.2.8's keyword: 2.2.7 does not know it.
+    ("vrrp_instance.v3_checksum_as_v2", &[]),
     ("vrrp_instance.strict", &["strict"]),
     ("vrrp_instance.sync_group", &["sync_group"]),
     ("sync_group.members", &["sync_group_members"]),
@@ -1100,7 +1134,7 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("sync_group.notify", &[]),
     ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
     ("virtual_server_groups", &[]),
-    ("virtual_server.key", &["virtual_servers"]),
+    ("virtual_server.key", &["virtual_servers", "vs_family"]),
     ("virtual_server.protocol", &["protocol"]),
     (
         "virtual_server.scheduler / scheduler_flags",
@@ -1220,7 +1254,11 @@ fn plan_differential_over_mutants() {
     let mut seen = BTreeSet::new();
     let mut check_rejected = 0usize;
     let mut attempts = 0usize;
-    while mutants.len() < wanted && attempts < wanted * 20 {
+    // PLAN_DIFF_ONLY=TEXT keeps only mutants with a category containing TEXT (for working on
+    // one class).
+    let only = std::env::var("PLAN_DIFF_ONLY").ok().filter(|s| !s.is_empty());
+    let max_attempts = if only.is_some() { wanted * 400 } else { wanted * 20 };
+    while mutants.len() < wanted && attempts < max_attempts {
         attempts += 1;
         let bi = rng.below(base_list.len());
         let mut conf = Conf::new(&base_list[bi].1);
@@ -1241,7 +1279,11 @@ fn plan_differential_over_mutants() {
                 }
             }
         }
-        if cats.is_empty() {
+        if cats.is_empty()
+            || only
+                .as_ref()
+                .is_some_and(|o| !cats.iter().any(|c| c.contains(o.as_str())))
+        {
             continue;
         }
         let text = conf.text();
@@ -1252,6 +1294,11 @@ fn plan_differential_over_mutants() {
         std::fs::write(&path, &text).unwrap();
         let Some(plan) = plan_of(&path) else {
             check_rejected += 1;
+            // PLAN_DIFF_REFUSED=DIR keeps the mutants keepalived-check refuses, to see why.
+            if let Some(dir) = std::env::var_os("PLAN_DIFF_REFUSED") {
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(Path::new(&dir).join(format!("r{check_rejected}.conf")), &text);
+            }
             continue;
         };
         cats.sort();
@@ -1275,8 +1322,15 @@ fn plan_differential_over_mutants() {
     for i in ["eth0", "eth1", "eth2"] {
         ifaces.insert(i.to_string());
     }
-    let mut ns = keepalived::Netns::new().expect("cannot create a network namespace");
-    ns.add_interfaces(&ifaces);
+    // A namespace for each worker, reset after each run: a killed keepalived leaves its VMAC
+    // interfaces, which the next one would take over or name new ones around.
+    let nss: Vec<keepalived::Netns> = (0..THREADS)
+        .map(|w| {
+            let mut ns = keepalived::Netns::numbered(Some(w)).expect("cannot create a network namespace");
+            ns.add_interfaces(&ifaces);
+            ns
+        })
+        .collect();
 
     // Jobs: bases (both processes as they need), then mutants (the process their mutations touch).
     let mut jobs: Vec<(Option<usize>, usize, Mode, PathBuf)> = Vec::new();
@@ -1296,11 +1350,13 @@ fn plan_differential_over_mutants() {
             jobs.push((Some(k), k, Mode::Check, m.path.clone()));
         }
     }
-    let outs = parallel(jobs.len(), THREADS, |j| {
+    let outs = parallel_workers(jobs.len(), THREADS, |w, j| {
         let (_, _, mode, path) = &jobs[j];
-        dump(&ns.name, path, work.path(), &format!("j{j}"), *mode, shim_path)
+        let out = dump(&nss[w].name, path, work.path(), &format!("j{j}"), *mode, shim_path);
+        nss[w].reset();
+        out
     });
-    drop(ns);
+    drop(nss);
     let dump_secs = started.elapsed().as_secs_f64();
     let mut base_dumps: BTreeMap<(usize, Mode), Dump> = BTreeMap::new();
     let mut mutant_dumps: BTreeMap<(usize, Mode), Dump> = BTreeMap::new();

@@ -109,8 +109,14 @@ fn plan_values_agree_with_keepalived_dump() {
 
     // The interfaces the configurations name, and eth0 for the ones that name none.
     ifaces.insert("eth0".to_string());
-    let mut ns = keepalived::Netns::new().expect("cannot create a network namespace");
-    ns.add_interfaces(&ifaces);
+    // A namespace for each worker, reset after each run (a killed keepalived leaves its VMACs).
+    let nss: Vec<keepalived::Netns> = (0..THREADS)
+        .map(|w| {
+            let mut ns = keepalived::Netns::numbered(Some(w)).expect("cannot create a network namespace");
+            ns.add_interfaces(&ifaces);
+            ns
+        })
+        .collect();
     keepalived::remove_stale_work_dirs(WORK_PREFIX);
     let work = tempfile::Builder::new()
         .prefix(&format!("{WORK_PREFIX}{}-", std::process::id()))
@@ -143,17 +149,19 @@ fn plan_values_agree_with_keepalived_dump() {
     let next = AtomicUsize::new(0);
     let results: Mutex<BTreeMap<(usize, Mode), Dump>> = Mutex::new(BTreeMap::new());
     std::thread::scope(|s| {
-        for _ in 0..THREADS {
-            s.spawn(|| loop {
+        for ns in &nss {
+            let (next, results, jobs, runs, work) = (&next, &results, &jobs, &runs, &work);
+            s.spawn(move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(i, mode)) = jobs.get(k) else { break };
                 let tag = format!("{k}");
                 let out = dump(&ns.name, &runs[i].0, work.path(), &tag, mode, shim_path);
+                ns.reset();
                 results.lock().unwrap().insert((i, mode), out);
             });
         }
     });
-    drop(ns);
+    drop(nss);
     let mut results = results.into_inner().unwrap();
     let mut runs: Vec<Run> = runs
         .into_iter()

@@ -1063,15 +1063,35 @@ keywords! {
     }
 }
 
+keywords! {
+    /// How a VRRPv3 IPv4 unicast advert is checksummed (keepalived 2.2.7's
+    /// `old_unicast_checksum`, for peers running keepalived 1.3.6 or older).
+    pub enum OldUnicastChecksum {
+        /// The pseudo-header holds the peer's address; switch to the old form for good once a
+        /// received advert checks only that way.
+        Auto = "auto",
+        /// The pseudo-header holds the peer's address, never the old form (`old_unicast_checksum
+        /// never`).
+        Never = "never",
+        /// The old form: the pseudo-header holds the multicast group (`vrrp_mcast_group4`)
+        /// instead of the peer's address (`old_unicast_checksum`).
+        Always = "always",
+    } default Auto
+}
+
 /// `use_vmac` / `use_ipvlan`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vmac {
     pub kind: VmacKind,
-    /// The interface name: `vrrp.VRID` unless written, for IPv6 instances too (keepalived 2.2.7
-    /// creates `vrrp.1` for an IPv6 instance of VRID 1).
+    /// The interface name: the written one when keepalived takes it, else the first name no
+    /// other instance's VMAC or ipvlan and no interface the configuration names has, of
+    /// `PREFIX.VRID`, then `PREFIX1.VRID`, `PREFIX2.VRID`, ... (IPv6: `PREFIX6.VRID` second,
+    /// then 1 to 5, 7, ...), PREFIX being `vmac_prefix` (default `vrrp`), cut to 15 bytes.
     pub name: String,
-    /// The MAC address when written (the VRRP virtual MAC otherwise).
+    /// The MAC address when written and keepalived takes it (not multicast, not a VRRP virtual
+    /// MAC), six lower-case octets (five written: the VRID is the sixth); the VRRP virtual MAC
+    /// otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
     /// Adverts go out on the parent interface.
@@ -1171,9 +1191,15 @@ pub struct VrrpInstance {
     pub higher_prio_send_advert: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub skip_check_adv_addr: bool,
-    /// VRRPv3 IPv4 checksum without the pseudo-header (RFC 9568 behaviour).
+    /// VRRPv3 IPv4 checksum without the pseudo-header (RFC 9568 behaviour; keepalived 2.2.8's
+    /// `v3_checksum_as_v2`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub v3_checksum_as_v2: bool,
+    /// keepalived 2.2.7's `old_unicast_checksum`: the destination in the pseudo-header of a
+    /// VRRPv3 IPv4 unicast advert's checksum. Default `auto`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    #[schemars(extend("default" = "auto"))]
+    pub old_unicast_checksum: OldUnicastChecksum,
     #[serde(default, skip_serializing_if = "is_false")]
     pub strict: bool,
     /// The sync group the instance belongs to (which lists it as a member).

@@ -341,7 +341,7 @@ fn collect(parsed: &Parsed, nodes: Children<'_>, table: &'static [Keyword], dept
 
 /// The typed arguments, or `None` when a required one is missing or invalid (keepalived
 /// ignores such a line). An invalid optional argument ends the list.
-fn typed_args(k: &Keyword, words: Words<'_>) -> Option<Vec<Arg>> {
+pub(crate) fn typed_args(k: &Keyword, words: Words<'_>) -> Option<Vec<Arg>> {
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let ty = match k.args.get(i) {

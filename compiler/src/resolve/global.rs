@@ -98,4 +98,13 @@ impl<'t> Globals<'t> {
             _ => None,
         }
     }
+
+    /// The first argument of the first line of `kw` (for settings keepalived takes once and
+    /// then refuses, such as `vmac_prefix`), with that line.
+    pub fn first_text(&self, kw: &str) -> Option<Decided<&'t str>> {
+        self.lines
+            .iter()
+            .filter(|(_, k)| k.name == kw)
+            .find_map(|(n, _)| Some(Decided::at(n.args().first()?.text(), n.span())))
+    }
 }

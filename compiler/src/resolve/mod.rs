@@ -17,6 +17,8 @@
 //! pinned against `keepalived -d` by `compiler/tests/plan_oracle.rs`.
 
 pub mod global;
+pub mod lvs;
+pub mod script;
 pub mod sync;
 pub mod track;
 pub mod vrrp;

@@ -409,6 +409,65 @@ pub struct Effective<'t> {
     pub skip_check_adv_addr: Decided<bool>,
     pub check_unicast_src: Decided<bool>,
     pub garp: Garp,
+    /// Some unicast keyword is written (`unicast_peer`, `unicast_src_ip`, `check_unicast_src`,
+    /// `unicast_fault_no_peer`, `old_unicast_checksum`), peers or not: keepalived then sets
+    /// `vmac_xmit_base` itself.
+    pub unicast_configured: Decided<bool>,
+    /// The source address of adverts when written: the last `unicast_src_ip` / `mcast_src_ip`
+    /// (dropped when of the other family), else the address of `use_ipvlan`.
+    pub src_ip: Option<Decided<IpAddr>>,
+    /// `old_unicast_checksum`: the last valid line.
+    pub old_unicast_checksum: Decided<OldChecksum>,
+    /// The VMAC or ipvlan interface, once every instance is read ([`resolve`] names them).
+    pub vmac: Option<Vmac>,
+}
+
+/// keepalived 2.2.7's `unicast_chksum_compat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OldChecksum {
+    /// Not written: the new form, switching to the old one when a peer uses it.
+    Auto,
+    /// `old_unicast_checksum never`.
+    Never,
+    /// `old_unicast_checksum`: the old form.
+    Always,
+}
+
+/// Why keepalived ignores an interface name written in `use_vmac` / `use_ipvlan`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameIgnored {
+    /// Not a name the kernel takes: 16 bytes or more, or (`use_vmac`) `.`, `..`, or with `/` or
+    /// white space.
+    Invalid,
+    /// The instance has its name already (an earlier word or line).
+    Again,
+    /// An earlier instance's VMAC or ipvlan has it.
+    UsedBy(String),
+    /// An interface of that name exists (one the configuration names), and is not a VMAC
+    /// keepalived could take over.
+    Exists,
+}
+
+/// An instance's `use_vmac` (macvlan) or `use_ipvlan` interface as keepalived 2.2.7 ends up
+/// with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vmac {
+    pub ipvlan: bool,
+    /// The interface name: the written one keepalived takes, else the first free name of
+    /// `PREFIX.VRID`, `PREFIX1.VRID`, ... (see [`default_vmac_name`]).
+    pub name: Decided<String>,
+    /// Whether `name` is the written one.
+    pub written: bool,
+    /// Written names keepalived ignores, and why.
+    pub ignored: Vec<(Span, NameIgnored)>,
+    /// The MAC address keepalived runs (macvlan only), six lower-case octets: the written one
+    /// it takes, except in strict mode.
+    pub mac: Option<String>,
+    /// The written MAC address keepalived reads (the first one, if valid), with its word.
+    pub mac_written: Option<(String, Span)>,
+    /// Adverts go out on the parent interface: `vmac_xmit_base`, or set by keepalived for a
+    /// unicast instance with an interface; cleared in strict mode (macvlan only).
+    pub xmit_base: Decided<bool>,
 }
 
 /// A flag keyword of the instance that overrides a global one, with strict mode forcing it to
@@ -609,6 +668,31 @@ impl<'t> Effective<'t> {
             (None, None) => g.flag("vrrp_check_unicast_src"),
         };
         let garp = garp(inst, g, strict);
+        let unicast_configured = inst
+            .own
+            .iter()
+            .zip(&inst.own_kw)
+            .find(|(_, k)| {
+                matches!(
+                    **k,
+                    "unicast_peer"
+                        | "unicast_src_ip"
+                        | "check_unicast_src"
+                        | "unicast_fault_no_peer"
+                        | "old_unicast_checksum"
+                )
+            })
+            .map_or(Decided::default(false), |(n, _)| Decided::at(true, n.span()));
+        let old_unicast_checksum = inst
+            .all("old_unicast_checksum")
+            .filter_map(|n| match n.args().first().map(|w| w.text()) {
+                None => Some(Decided::at(OldChecksum::Always, n.span())),
+                Some("never") => Some(Decided::at(OldChecksum::Never, n.span())),
+                Some(_) => None,
+            })
+            .last()
+            .unwrap_or(Decided::default(OldChecksum::Auto));
+        let src_ip = src_ip(inst);
         Effective {
             version,
             v6,
@@ -629,8 +713,54 @@ impl<'t> Effective<'t> {
             skip_check_adv_addr,
             check_unicast_src,
             garp,
+            unicast_configured,
+            old_unicast_checksum,
+            src_ip,
+            vmac: None,
         }
     }
+}
+
+/// The source address keepalived reads, its lines in order: `unicast_src_ip` and
+/// `mcast_src_ip` set it (an address of the other family than the instance's, or one that does
+/// not read, clears it); the first address of the first `use_ipvlan`, of the instance's family,
+/// sets it when none is set yet.
+fn src_ip(inst: &Instance<'_>) -> Option<Decided<IpAddr>> {
+    let mut v6: Option<bool> = None;
+    let mut src: Option<Decided<IpAddr>> = None;
+    let mut ipvlan_seen = false;
+    for (n, kw) in inst.own.iter().zip(&inst.own_kw) {
+        match *kw {
+            "unicast_src_ip" | "mcast_src_ip" => {
+                // keepalived cuts a `/mask` or `-range` off (inet_stosockaddr).
+                let a = n.args().first().and_then(|w| {
+                    let t = w.text();
+                    t[..t.find(['-', '/']).unwrap_or(t.len())].parse::<IpAddr>().ok()
+                });
+                src = a.and_then(|a| {
+                    let fam = *v6.get_or_insert(a.is_ipv6());
+                    (fam == a.is_ipv6()).then(|| Decided::at(a, n.span()))
+                });
+            }
+            "use_ipvlan" if !std::mem::replace(&mut ipvlan_seen, true) => {
+                let addr = n.args().iter().find_map(|w| {
+                    let a = ip(w.text())?;
+                    (v6.is_none_or(|f| f == a.is_ipv6())).then_some((a, w.span()))
+                });
+                if let Some((a, at)) = addr {
+                    v6.get_or_insert(a.is_ipv6());
+                    if src.is_none() {
+                        src = Some(Decided::at(a, at));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if v6.is_none() {
+            v6 = family_of(*n, kw).map(|(_, v6)| v6);
+        }
+    }
+    src
 }
 
 /// Garp timing: each instance setting, else the global one; the global lower-priority settings
@@ -689,8 +819,245 @@ fn truncate_bytes(s: &str, max: usize) -> String {
 pub fn resolve(parsed: &Parsed) -> (Vec<Instance<'_>>, Vec<Effective<'_>>) {
     let g = Globals::read(parsed);
     let insts = instances(parsed);
-    let effective = insts.iter().map(|i| Effective::of(i, &g)).collect();
+    let effective = effective_all(parsed, &insts, &g);
     (insts, effective)
+}
+
+/// What keepalived runs for each of `insts` (the instances of `parsed`), the settings that
+/// depend on other instances (VMAC names) included.
+pub fn effective_all<'t>(parsed: &Parsed, insts: &[Instance<'t>], g: &Globals<'_>) -> Vec<Effective<'t>> {
+    let mut effective: Vec<Effective<'t>> = insts.iter().map(|i| Effective::of(i, g)).collect();
+    let vmacs = vmacs(parsed, insts, &effective, g);
+    for (e, v) in effective.iter_mut().zip(vmacs) {
+        e.vmac = v;
+    }
+    effective
+}
+
+/// The names of the interfaces the configuration names (an instance's `interface`,
+/// `track_interface`, `dev` of an address or route, the sync daemon's, ...), each with the id of
+/// the first node naming it. keepalived knows them all by the time it names VMACs: without
+/// `dynamic_interfaces` they must exist, with it keepalived adds each to its list when it reads
+/// it.
+pub fn config_interfaces(parsed: &Parsed) -> std::collections::BTreeMap<String, u32> {
+    let mut out = std::collections::BTreeMap::new();
+    for (_, n) in parsed.tree.walk() {
+        let mut add = |name: &str| {
+            out.entry(name.to_string()).or_insert(n.id());
+        };
+        let words: Vec<&str> = n.words().iter().map(|w| w.text()).collect();
+        match n.keyword() {
+            Some("interface" | "lvs_sync_daemon_interface" | "lvs_sync_daemon" | "default_interface") => {
+                if let Some(a) = words.get(1) {
+                    add(a);
+                }
+            }
+            Some("track_interface") => {
+                for l in n.block().into_iter().flat_map(|b| b.nodes()) {
+                    if let Some(w) = l.words().first() {
+                        add(w.text());
+                    }
+                }
+            }
+            _ => {}
+        }
+        for pair in words.windows(2) {
+            if matches!(pair[0], "dev" | "oif" | "iif") {
+                add(pair[1]);
+            }
+        }
+    }
+    out
+}
+
+/// The name keepalived makes up for a VMAC or ipvlan of `vrid`: the first of `PREFIX.VRID`,
+/// then `PREFIXn.VRID` for n = 1, 2, ... (IPv6: n = 6 first, then 1 to 5, 7, ...) that `taken`
+/// does not hold; the prefix is cut so that the name fits in 15 bytes (`create_vmac_name`).
+pub fn default_vmac_name(prefix: &str, vrid: u8, v6: bool, taken: impl Fn(&str) -> bool) -> String {
+    let fit = |num: &str| {
+        let tail = format!("{num}.{vrid}");
+        let mut p = prefix.len().min(15usize.saturating_sub(tail.len()));
+        while !prefix.is_char_boundary(p) {
+            p -= 1;
+        }
+        format!("{}{tail}", &prefix[..p])
+    };
+    let mut name = fit("");
+    let mut num = 0u32;
+    while taken(&name) {
+        num = match (v6, num) {
+            (true, 0) => 6,
+            (true, 6) => 1,
+            (true, 5) => 7,
+            (_, n) => n + 1,
+        };
+        name = fit(&num.to_string());
+    }
+    name
+}
+
+/// Whether keepalived takes `name` as a VMAC interface name (the kernel's `dev_name_valid`).
+fn vmac_name_valid(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() < 16
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', ':'])
+        && !name.chars().any(char::is_whitespace)
+}
+
+/// A MAC address word of `use_vmac` as keepalived reads it: six hex octets, or five (the VRID
+/// becomes the sixth); `None` when keepalived ignores it (malformed, multicast, or an RFC 5798
+/// virtual router MAC).
+fn vmac_mac(text: &str, vrid: u8) -> Option<String> {
+    if !text.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
+        return None;
+    }
+    let parts: Vec<&str> = text.trim_end_matches(':').split(':').collect();
+    let trailing = text.ends_with(':');
+    let mut octets: Vec<u8> = Vec::new();
+    for p in &parts {
+        if p.is_empty() || p.len() > 2 {
+            return None;
+        }
+        octets.push(u8::from_str_radix(p, 16).ok()?);
+    }
+    match octets.len() {
+        5 => octets.push(vrid),
+        6 if !trailing => {}
+        _ => return None,
+    }
+    if octets[0] & 1 == 1 || (octets[..4] == [0, 0, 0x5e, 0] && matches!(octets[4], 1 | 2)) {
+        return None;
+    }
+    Some(octets.iter().map(|o| format!("{o:02x}")).collect::<Vec<_>>().join(":"))
+}
+
+/// The VMAC / ipvlan interface of each instance. keepalived reads the written names instance by
+/// instance (refusing one another instance took first, or one an interface has), then, at load
+/// time, names the others in file order, skipping every name an instance or interface has.
+fn vmacs(parsed: &Parsed, insts: &[Instance<'_>], effective: &[Effective<'_>], g: &Globals<'_>) -> Vec<Option<Vmac>> {
+    let named = config_interfaces(parsed);
+    // A written name is refused when keepalived knows an interface of that name as it reads
+    // the line: one the host has (without dynamic_interfaces, every name the configuration
+    // uses), or one an earlier line named.
+    let dynamic = g.flag("dynamic_interfaces").value;
+    let exists_at = |name: &str, line: NodeRef<'_>| named.get(name).is_some_and(|&id| !dynamic || id < line.id());
+    let mut out: Vec<Option<Vmac>> = Vec::new();
+    for (inst, e) in insts.iter().zip(effective) {
+        let vrid = inst.uint("virtual_router_id").map_or(0, |(v, _)| v as u8);
+        let lines: Vec<NodeRef<'_>> = inst
+            .own
+            .iter()
+            .zip(&inst.own_kw)
+            .filter(|(_, k)| matches!(**k, "use_vmac" | "use_ipvlan"))
+            .map(|(n, _)| *n)
+            .collect();
+        let Some(first) = lines.first() else {
+            out.push(None);
+            continue;
+        };
+        let ipvlan = !lines.iter().any(|n| n.keyword() == Some("use_vmac"));
+        let mut name: Option<(String, Span)> = None;
+        let mut ignored = Vec::new();
+        let mut mac = None;
+        let mut ipvlan_seen = false;
+        for n in &lines {
+            let words: Vec<WordRef<'_>> = if n.keyword() == Some("use_vmac") {
+                // keepalived reads the first two words only.
+                n.args().iter().take(2).collect()
+            } else {
+                // A second use_ipvlan line is refused whole.
+                if std::mem::replace(&mut ipvlan_seen, true) {
+                    continue;
+                }
+                n.args()
+                    .iter()
+                    .filter(|w| !matches!(w.text(), "bridge" | "private" | "vepa") && ip(w.text()).is_none())
+                    .collect()
+            };
+            for w in words {
+                let text = w.text();
+                if n.keyword() == Some("use_vmac") && text.contains(':') {
+                    if mac.is_none() {
+                        mac = vmac_mac(text, vrid).map(|m| (m, w.span()));
+                    }
+                    continue;
+                }
+                let valid = if n.keyword() == Some("use_vmac") {
+                    vmac_name_valid(text)
+                } else {
+                    text.len() < 16
+                };
+                let why = if name.is_some() {
+                    Some(NameIgnored::Again)
+                } else if !valid {
+                    Some(NameIgnored::Invalid)
+                } else if let Some(o) = out
+                    .iter()
+                    .zip(insts)
+                    .find(|(v, _)| v.as_ref().is_some_and(|v| v.written && v.name.value == text))
+                {
+                    Some(NameIgnored::UsedBy(o.1.label().to_string()))
+                } else if exists_at(text, *n) {
+                    Some(NameIgnored::Exists)
+                } else {
+                    None
+                };
+                match why {
+                    Some(why) => ignored.push((w.span(), why)),
+                    None => name = Some((text.to_string(), w.span())),
+                }
+            }
+        }
+        // Unicast without an interface: keepalived clears use_vmac (vrrp_end_handler).
+        if e.unicast_configured.value && inst.last("interface").is_none() {
+            out.push(None);
+            continue;
+        }
+        let xmit_base = if ipvlan {
+            Decided::default(false)
+        } else if e.strict.value {
+            Decided::by(false, e.strict.by)
+        } else if let Some(n) = inst.last("vmac_xmit_base") {
+            Decided::at(true, n.span())
+        } else if e.unicast_configured.value {
+            Decided::by(true, e.unicast_configured.by)
+        } else {
+            Decided::default(false)
+        };
+        let written = name.is_some();
+        out.push(Some(Vmac {
+            ipvlan,
+            name: match name {
+                Some((n, at)) => Decided::at(n, at),
+                None => Decided::at(String::new(), first.span()),
+            },
+            written,
+            ignored,
+            // Strict mode runs the RFC virtual MAC (vrrp_complete_instance).
+            mac: mac
+                .as_ref()
+                .filter(|_| !ipvlan && !e.strict.value)
+                .map(|(m, _)| m.clone()),
+            mac_written: mac.filter(|_| !ipvlan),
+            xmit_base,
+        }));
+    }
+    // The made-up names, in file order, avoiding every name taken so far or written later.
+    let prefix = g.first_text("vmac_prefix").map_or("vrrp", |d| d.value);
+    for k in 0..out.len() {
+        if out[k].as_ref().is_none_or(|v| v.written) {
+            continue;
+        }
+        let vrid = insts[k].uint("virtual_router_id").map_or(0, |(v, _)| v as u8);
+        let taken = |n: &str| named.contains_key(n) || out.iter().flatten().any(|v| v.name.value == n);
+        let name = default_vmac_name(prefix, vrid, effective[k].v6.value, taken);
+        if let Some(v) = out[k].as_mut() {
+            v.name.value = name;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -808,6 +1175,65 @@ mod tests {
             assert_eq!(e.garp.master_delay_us.value, 7_000_000);
             assert_eq!(e.garp.lower_prio_delay_us.value, 7_000_000);
         });
+    }
+
+    #[test]
+    fn vmac_names_as_keepalived_picks_them() {
+        let inst = |name: &str, vrid: u32, iface: &str, vmac: &str, vip: &str| {
+            format!(
+                "vrrp_instance {name} {{\n interface {iface}\n virtual_router_id {vrid}\n {vmac}\n \
+                 virtual_ipaddress {{\n {vip}\n }}\n}}\n"
+            )
+        };
+        let text = [
+            inst("A", 5, "eth0", "use_vmac", "10.0.0.1"),
+            inst("B", 5, "eth1", "use_vmac", "10.0.0.2"),
+            inst("C", 5, "eth0", "use_vmac", "fe80::1"),
+            inst("D", 6, "eth2", "use_vmac vrrp.5", "10.0.0.3"),
+            inst("E", 7, "eth2", "use_vmac eth0 02:11:22:33:44", "10.0.0.4"),
+            inst("F", 8, "eth1", "use_vmac vrrp.5", "10.0.0.5"),
+            inst("G", 9, "eth1", "use_vmac a/b", "10.0.0.6"),
+            inst("H", 10, "eth1", "use_ipvlan 10.0.0.99/24 ipv0", "10.0.0.7"),
+        ]
+        .concat();
+        let parsed = vigil_grammar::parse_text("/t.conf", &text);
+        let (_, effective) = resolve(&parsed);
+        let names: Vec<String> = effective
+            .iter()
+            .map(|e| e.vmac.as_ref().map_or(String::new(), |v| v.name.value.clone()))
+            .collect();
+        // The written vrrp.5 (D) is reserved before A, B and C are named; eth0 exists; F's
+        // vrrp.5 is D's; a/b is not a name.
+        assert_eq!(
+            names,
+            ["vrrp1.5", "vrrp2.5", "vrrp6.5", "vrrp.5", "vrrp.7", "vrrp.8", "vrrp.9", "ipv0"]
+        );
+        let e = effective[4].vmac.as_ref().unwrap();
+        assert_eq!(e.mac.as_deref(), Some("02:11:22:33:44:07"));
+        assert_eq!(
+            e.ignored.iter().map(|(_, w)| w.clone()).collect::<Vec<_>>(),
+            [NameIgnored::Exists]
+        );
+        assert_eq!(
+            effective[5].vmac.as_ref().unwrap().ignored[0].1,
+            NameIgnored::UsedBy("D".into())
+        );
+        assert_eq!(
+            effective[7].src_ip.map(|d| d.value.to_string()).as_deref(),
+            Some("10.0.0.99")
+        );
+        // IPv6 goes on from vrrp6 to vrrp1..5 then vrrp7; the prefix is cut to fit 15 bytes.
+        let taken = [
+            "vrrp.1", "vrrp6.1", "vrrp1.1", "vrrp2.1", "vrrp3.1", "vrrp4.1", "vrrp5.1",
+        ];
+        assert_eq!(default_vmac_name("vrrp", 1, true, |n| taken.contains(&n)), "vrrp7.1");
+        let taken = ["vrrp.1", "vrrp1.1"];
+        assert_eq!(default_vmac_name("vrrp", 1, false, |n| taken.contains(&n)), "vrrp2.1");
+        assert_eq!(default_vmac_name("vrrp", 1, true, |n| taken.contains(&n)), "vrrp6.1");
+        assert_eq!(
+            default_vmac_name("averylongprefix", 200, false, |_| false),
+            "averylongpr.200"
+        );
     }
 
     #[test]

@@ -48,8 +48,16 @@ pub struct Netns {
 
 impl Netns {
     pub fn new() -> Result<Netns, String> {
+        Netns::numbered(None)
+    }
+
+    /// A namespace of its own for worker `n` of this process (`None`: the process's one).
+    pub fn numbered(n: Option<usize>) -> Result<Netns, String> {
         remove_stale();
-        let name = format!("{PREFIX}{}", std::process::id());
+        let name = match n {
+            Some(n) => format!("{PREFIX}{}-{n}", std::process::id()),
+            None => format!("{PREFIX}{}", std::process::id()),
+        };
         run(Command::new("ip").args(["netns", "add", &name]))?;
         let ns = Netns {
             name,
@@ -79,6 +87,38 @@ impl Netns {
             }
         }
     }
+
+    /// Removes what a killed keepalived leaves behind that the next run would see: the VMAC
+    /// and ipvlan interfaces it made (keepalived takes over a matching one and names new ones
+    /// around the others) and the addresses it added. The veth pairs and `lo` stay.
+    /// (`keepalived -t` makes none: only the dumps need it.)
+    #[allow(dead_code)]
+    pub fn reset(&self) {
+        let show = |args: &[&str]| -> String {
+            Command::new("ip")
+                .args(["-n", &self.name, "-o"])
+                .args(args)
+                .stdin(Stdio::null())
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default()
+        };
+        // `7: vrrp.5@eth0: <...> ... macvlan mode private ...`
+        for line in show(&["-d", "link", "show"]).lines() {
+            let Some(name) = line.split(": ").nth(1) else { continue };
+            let name = name.split('@').next().unwrap_or(name);
+            if line.contains(" macvlan ") || line.contains(" ipvlan ") {
+                let _ = run(Command::new("ip").args(["-n", &self.name, "link", "del", name]));
+            }
+        }
+        // `2: eth0    inet 10.9.0.1/32 scope global eth0 ...`
+        for line in show(&["addr", "show", "scope", "global"]).lines() {
+            let w: Vec<&str> = line.split_whitespace().collect();
+            if let (Some(dev), Some(addr)) = (w.get(1), w.get(3)) {
+                let _ = run(Command::new("ip").args(["-n", &self.name, "addr", "del", addr, "dev", dev]));
+            }
+        }
+    }
 }
 
 const PREFIX: &str = "vigil-diff-";
@@ -92,6 +132,7 @@ fn remove_stale() {
     for e in dir.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Some(pid) = name.strip_prefix(PREFIX) else { continue };
+        let pid = pid.split('-').next().unwrap_or(pid);
         if pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
             let _ = run(Command::new("ip").args(["netns", "del", &name]));
         }

@@ -68,14 +68,67 @@ pub fn runnable(cmd: &p::Command) -> bool {
     }
 }
 
+/// The file keepalived runs for a command: its path, or the first executable of its name in
+/// the usual directories.
+fn program_path(cmd: &p::Command) -> Option<PathBuf> {
+    let prog = cmd.argv.first()?;
+    if prog.contains('/') {
+        return Some(PathBuf::from(prog));
+    }
+    [
+        "/usr/local/sbin",
+        "/usr/local/bin",
+        "/usr/sbin",
+        "/usr/bin",
+        "/sbin",
+        "/bin",
+    ]
+    .iter()
+    .map(|d| Path::new(d).join(prog))
+    .find(|p| p.is_file())
+}
+
+/// Whether keepalived's `check_security` passes `path` and, a symbolic link, the file it
+/// names: every component owned by root, none but a sticky directory writable by a group other
+/// than root's or by anyone.
+fn secure(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let one = |p: &Path| {
+        let mut at = PathBuf::new();
+        p.components().all(|c| {
+            at.push(c);
+            let Ok(m) = std::fs::symlink_metadata(&at) else {
+                return false;
+            };
+            let sticky_dir = m.is_dir() && m.mode() & 0o1000 != 0;
+            let writable = (m.gid() != 0 && m.mode() & 0o020 != 0) || m.mode() & 0o002 != 0;
+            m.uid() == 0 && (sticky_dir || m.file_type().is_symlink() || !writable)
+        })
+    };
+    one(path) && std::fs::canonicalize(path).is_ok_and(|c| one(&c))
+}
+
+/// Whether keepalived on this host keeps a command: its program exists and is executable
+/// ([`runnable`]) and, with `enable_script_security`, a command run as root has a safe path
+/// (host-dependent: file owners and modes). This host has no `keepalived_script` user, so a
+/// command without a user runs as root.
+pub fn runs_here(global: &p::Global, cmd: &p::Command) -> bool {
+    if !runnable(cmd) {
+        return false;
+    }
+    let root = cmd.user.as_deref().is_none_or(|u| u == "root");
+    !(global.enable_script_security && root) || program_path(cmd).is_none_or(|p| secure(&p))
+}
+
 /// The plan as keepalived on this host runs it: without the scripts and MISC_CHECKs whose
-/// program this host lacks. Returns how many were removed.
+/// program this host lacks, or (with enable_script_security) finds unsafe. Returns how many
+/// were removed.
 pub fn host_view(plan: &mut p::Plan) -> usize {
     let mut removed = 0;
     let gone: Vec<String> = plan
         .vrrp_scripts
         .iter()
-        .filter(|s| !runnable(&s.command))
+        .filter(|s| !runs_here(&plan.global, &s.command))
         .map(|s| s.name.clone())
         .collect();
     removed += gone.len();
@@ -88,10 +141,11 @@ pub fn host_view(plan: &mut p::Plan) -> usize {
     {
         t.scripts.retain(|r| !gone.contains(&r.name));
     }
+    let global = plan.global.clone();
     for r in plan.virtual_servers.iter_mut().flat_map(|v| v.real_servers.iter_mut()) {
         let before = r.checkers.len();
         r.checkers.retain(|c| match &c.kind {
-            p::CheckerKind::Misc(m) => runnable(&m.command),
+            p::CheckerKind::Misc(m) => runs_here(&global, &m.command),
             _ => true,
         });
         removed += before - r.checkers.len();
@@ -878,16 +932,23 @@ pub type Dump = Result<Vec<String>, String>;
 
 /// Runs `f` on jobs `0..n` with `threads` threads; the results in job order.
 pub fn parallel<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    parallel_workers(n, threads, |_, k| f(k))
+}
+
+/// [`parallel`], `f` told which worker (`0..threads`) runs the job.
+pub fn parallel_workers<T: Send>(n: usize, threads: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let out: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    let f = &f;
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
+        for w in 0..threads {
+            let (next, out) = (&next, &out);
+            s.spawn(move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 if k >= n {
                     break;
                 }
-                let r = f(k);
+                let r = f(w, k);
                 out.lock().unwrap()[k] = Some(r);
             });
         }

@@ -148,6 +148,17 @@ impl Conf {
         self.reparse();
     }
 
+    /// [`Conf::put`], but at the end of the block (after its nested blocks, for settings
+    /// keepalived reads in order).
+    pub fn put_end(&mut self, b: usize, key: &str, lines: &[String]) {
+        self.remove(b, key);
+        let at = self.blocks[b].end;
+        for (k, l) in lines.iter().enumerate() {
+            self.lines.insert(at + k, format!("    {l}"));
+        }
+        self.reparse();
+    }
+
     pub fn set(&mut self, b: usize, key: &str, value: &str) {
         let line = if value.is_empty() {
             key.to_string()
@@ -257,8 +268,23 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     "lower_prio_no_advert" | "higher_prio_send_advert" => {
                         pick(rng, &["", "true", "false", "on", "off"])
                     }
+                    "old_unicast_checksum" => pick(rng, &["", "never"]),
                     _ => "",
                 };
+                // A unicast setting needs a peer (else keepalived-check refuses it).
+                if matches!(
+                    key,
+                    "old_unicast_checksum" | "check_unicast_src" | "unicast_fault_no_peer"
+                ) && !conf.has(b, "unicast_peer")
+                {
+                    let v6 = vips(conf, b).iter().any(|a| a.contains(':'));
+                    let p = if v6 { "fd00:8::2" } else { "10.8.0.2" };
+                    conf.put(
+                        b,
+                        "unicast_peer",
+                        &["unicast_peer {".into(), format!("    {p}"), "}".into()],
+                    );
+                }
                 conf.set(b, key, val);
                 m(&format!("flag {key}"), format!("{key} {val}"), Scope::Vrrp)
             }
@@ -583,7 +609,10 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                 ],
             );
             let user = pick(rng, &["", "", " root", " nobody"]);
-            conf.set(b, key, &format!("\"/bin/echo {key}\"{user}"));
+            // A bare program name: keepalived 2.2.7 cannot find it when run as another user
+            // than root.
+            let prog = pick(rng, &["/bin/echo", "/bin/echo", "echo"]);
+            conf.set(b, key, &format!("\"{prog} {key}\"{user}"));
             if coin(rng) {
                 let g = conf.global();
                 conf.set(g, "script_user", pick(rng, &["root", "nobody"]));
@@ -591,7 +620,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     conf.set(g, "enable_script_security", "");
                 }
             }
-            m("notify scripts", format!("{key} /bin/echo{user}"), Scope::Vrrp)
+            m("notify scripts", format!("{key} {prog}{user}"), Scope::Vrrp)
         }
         26 => {
             let b = inst?;
@@ -611,12 +640,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
         }
         27 => {
             let b = inst?;
-            let name = pick(rng, &["", "vrrp.mut"]);
-            conf.set(b, "use_vmac", name);
-            if coin(rng) {
-                conf.set(b, "vmac_xmit_base", "");
-            }
-            m("vmac", format!("use_vmac {name}"), Scope::Vrrp)
+            vmac(conf, rng, b)
         }
         // ---- virtual servers
         28 => {
@@ -732,8 +756,15 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     if level == 2 && key == "warmup" {
                         continue;
                     }
-                    conf.set(t, key, val);
-                    desc.push(format!("{} {key} {val}", ["vs", "rs", "checker"][level]));
+                    // keepalived reads some settings in order (an SMTP_CHECK takes the
+                    // connect_timeout read so far): now and then after the real servers.
+                    if level < 2 && coin(rng) {
+                        conf.put_end(t, key, &[format!("{key} {val}")]);
+                        desc.push(format!("{} {key} {val} (last)", ["vs", "rs", "checker"][level]));
+                    } else {
+                        conf.set(t, key, val);
+                        desc.push(format!("{} {key} {val}", ["vs", "rs", "checker"][level]));
+                    }
                 }
             }
             m("checker timing", desc.join(", "), Scope::Check)
@@ -886,11 +917,165 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
                     .of_kind("virtual_server")
                     .into_iter()
                     .find(|&x| conf.blocks[x].start == s)?;
-                conf.set(b, "lb_kind", pick(rng, &["NAT", "DR", "TUN"]));
-                m("fwmark service", format!("virtual_server fwmark {mark}"), Scope::Check)
+                let method = pick(rng, &["NAT", "DR", "TUN"]);
+                conf.set(b, "lb_kind", method);
+                // A fwmark service takes no protocol, and DR/TUN servers no port.
+                conf.remove(b, "protocol");
+                if method != "NAT" {
+                    for r in conf.children_of(b, "real_server") {
+                        let at = conf.blocks[r].start;
+                        let w: Vec<String> = words(&conf.lines[at]).iter().map(|x| x.to_string()).collect();
+                        if let Some(addr) = w.get(1) {
+                            conf.lines[at] = format!("    real_server {addr} {{");
+                        }
+                    }
+                    conf.reparse();
+                }
+                m(
+                    "fwmark service",
+                    format!("virtual_server fwmark {mark} {method}"),
+                    Scope::Check,
+                )
             }
         }
     }
+}
+
+/// The interface names the configuration's instances use.
+fn instance_interfaces(conf: &Conf) -> Vec<String> {
+    let mut out: Vec<String> = conf
+        .of_kind("vrrp_instance")
+        .into_iter()
+        .flat_map(|b| conf.entries(b, "interface"))
+        .filter_map(|(l, _)| words(&conf.lines[l]).get(1).map(|w| w.to_string()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// VMAC and ipvlan names: keepalived's own (`vrrp.VRID`, `vrrpN.VRID` when taken, IPv6 first
+/// trying `vrrp6.VRID`, `vmac_prefix`), and written ones it refuses (taken by an earlier
+/// instance, an existing interface, too long, a second one) or takes, with MAC addresses.
+fn vmac(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
+    let v = |x: &str| x.to_string();
+    let name = conf.name(b);
+    let find = |conf: &Conf, name: &str| {
+        conf.of_kind("vrrp_instance")
+            .into_iter()
+            .find(|&x| conf.name(x) == name)
+    };
+    let mut desc = Vec::new();
+    let cat = match rng.below(9) {
+        0 | 1 => {
+            // Another instance with the same VRID on another interface (and maybe the other
+            // family), both with use_vmac: the second gets vrrp1.VRID (IPv6: vrrp6.VRID).
+            let others: Vec<usize> = conf.of_kind("vrrp_instance").into_iter().filter(|&x| x != b).collect();
+            let o = *rng.pick(&others)?;
+            let oname = conf.name(o);
+            let vrid = words(&conf.lines[conf.entries(b, "virtual_router_id").first()?.0])
+                .get(1)?
+                .to_string();
+            let iface = instance_interfaces(conf).into_iter().find(|i| {
+                conf.entries(b, "interface")
+                    .first()
+                    .is_none_or(|(l, _)| words(&conf.lines[*l]).get(1) != Some(&i.as_str()))
+            });
+            let iface = iface.unwrap_or_else(|| pick(rng, &["eth1", "eth2"]).to_string());
+            let o = find(conf, &oname)?;
+            conf.set(o, "virtual_router_id", &vrid);
+            conf.set(o, "interface", &iface);
+            if coin(rng) {
+                set_family(conf, o, rng, true);
+                desc.push(format!("{oname} IPv6"));
+            }
+            for n in [&name, &oname] {
+                let x = find(conf, n)?;
+                conf.set(x, "use_vmac", "");
+            }
+            desc.push(format!("{oname} vrid {vrid} on {iface}, both use_vmac"));
+            "vmac same vrid"
+        }
+        2 => {
+            // The same written name on every instance: only the first keeps it.
+            for x in conf.of_kind("vrrp_instance") {
+                let n = conf.name(x);
+                let x = find(conf, &n)?;
+                conf.set(x, "use_vmac", "vrrp.mut");
+            }
+            desc.push(v("use_vmac vrrp.mut everywhere"));
+            "vmac"
+        }
+        3 => {
+            // Names keepalived refuses: an interface that exists, too long, a slash; or two.
+            let existing = instance_interfaces(conf).first().cloned().unwrap_or_else(|| v("eth0"));
+            let bad = pick(rng, &["existing", "abcdefghijklmnop", "a/b", "two", "two lines"]);
+            let b = find(conf, &name)?;
+            match bad {
+                "existing" => conf.set(b, "use_vmac", &existing),
+                "two" => conf.set(b, "use_vmac", "vmfirst vmsecond"),
+                "two lines" => {
+                    conf.put(b, "use_vmac", &[v("use_vmac vmfirst"), v("use_vmac vmsecond")]);
+                }
+                other => conf.set(b, "use_vmac", other),
+            }
+            desc.push(format!("use_vmac {bad}"));
+            "vmac"
+        }
+        4 | 5 => {
+            let mac = pick(
+                rng,
+                &[
+                    "02:11:22:33:44",
+                    "02:11:22:33:44:55",
+                    "01:00:00:00:00:01",
+                    "00:00:5e:00:01:07",
+                    "0a:bb:cc:dd:ee:ff",
+                ],
+            );
+            let nm = pick(rng, &["", "vm.mac "]);
+            let b = find(conf, &name)?;
+            conf.set(b, "use_vmac", &format!("{nm}{mac}"));
+            desc.push(format!("use_vmac {nm}{mac}"));
+            "vmac"
+        }
+        6 => {
+            let prefix = pick(rng, &["kv", "averylongprefix", "vrrp"]);
+            let g = conf.global();
+            conf.set(g, "vmac_prefix", prefix);
+            let b = find(conf, &name)?;
+            conf.set(b, "use_vmac", "");
+            desc.push(format!("vmac_prefix {prefix}"));
+            "vmac"
+        }
+        7 => {
+            let v6 = vips(conf, b).iter().any(|a| a.contains(':'));
+            let addr = if v6 { "fd00:9::77/64" } else { "10.9.7.7/24" };
+            let nm = pick(rng, &["", " ipv.mut", " bridge"]);
+            let b = find(conf, &name)?;
+            conf.remove(b, "use_vmac");
+            conf.set(b, "use_ipvlan", &format!("{addr}{nm}"));
+            desc.push(format!("use_ipvlan {addr}{nm}"));
+            "ipvlan"
+        }
+        _ => {
+            let nm = pick(rng, &["", "vrrp.mut"]);
+            let b = find(conf, &name)?;
+            conf.set(b, "use_vmac", nm);
+            desc.push(format!("use_vmac {nm}"));
+            "vmac"
+        }
+    };
+    if cat != "ipvlan" && coin(rng) {
+        let b = find(conf, &name)?;
+        conf.set(b, "vmac_xmit_base", "");
+        desc.push(v("vmac_xmit_base"));
+    }
+    Some(Mutation {
+        cat: cat.to_string(),
+        desc: desc.join(", "),
+        scope: Scope::Vrrp,
+    })
 }
 
 const CHECKERS: &[&str] = &[

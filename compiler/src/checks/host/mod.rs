@@ -236,17 +236,10 @@ pub fn collect<'t>(parsed: &'t Parsed) -> Uses<'t> {
             }
         },
     );
-    for inst in super::vrrp::instances(parsed) {
-        let vrid = inst.arg("virtual_router_id").map(|w| w.text());
-        for kw in ["use_vmac", "use_ipvlan"] {
-            if let Some(n) = inst.last(kw) {
-                match n.args().first() {
-                    Some(w) if !w.text().contains(':') && !w.text().is_empty() => u.created.push(w.text().to_string()),
-                    _ => u.created.extend(vrid.map(|v| format!("vrrp.{v}"))),
-                }
-            }
-        }
-    }
+    // The VMAC and ipvlan interfaces keepalived makes, named as resolve::vrrp names them.
+    let (_, effective) = crate::resolve::vrrp::resolve(parsed);
+    u.created
+        .extend(effective.into_iter().filter_map(|e| e.vmac).map(|v| v.name.value));
     u
 }
 

@@ -60,8 +60,13 @@ mod tests {
     #[test]
     fn vmac_interfaces_and_dynamic_interfaces() {
         let h = FakeHost::typical();
-        let d = lint("vrrp_instance V {\n    interface eth0\n    virtual_router_id 7\n    use_vmac\n    virtual_ipaddress {\n        192.0.2.9/24 dev vrrp.7\n    }\n}\n", &h);
+        // With dynamic_interfaces, an address on a VMAC named before it.
+        let d = lint("global_defs {\n    dynamic_interfaces\n}\nvrrp_instance V {\n    interface eth0\n    virtual_router_id 7\n    use_vmac vm7\n    virtual_ipaddress {\n        192.0.2.9/24 dev vm7\n    }\n}\n", &h);
         assert!(d.is_empty(), "{d:?}");
+        // An address on `vrrp.7` makes keepalived think that name taken: its VMAC is vrrp1.7,
+        // and vrrp.7 does not exist (keepalived 2.2.7 stops with a configuration error).
+        let d = lint("vrrp_instance V {\n    interface eth0\n    virtual_router_id 7\n    use_vmac\n    virtual_ipaddress {\n        192.0.2.9/24 dev vrrp.7\n    }\n}\n", &h);
+        assert_eq!(codes(&d), ["KA0601"]);
         let d = lint(
             "global_defs {\n    dynamic_interfaces\n}\nvrrp_instance V {\n    interface eth5\n}\n",
             &h,

@@ -27,7 +27,7 @@ pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) -> bool {
     }) else {
         return false;
     };
-    let Some(vs_family) = vs.family else { return false };
+    let Some((vs_family, _)) = vs.family else { return false };
     if vs_family == group_family {
         return false;
     }

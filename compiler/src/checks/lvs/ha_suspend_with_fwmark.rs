@@ -1,6 +1,6 @@
 //! KA0511 ha-suspend-with-fwmark: `ha_suspend` on a virtual server addressed by firewall mark.
 
-use super::VirtualServer;
+use super::{VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -15,11 +15,11 @@ pub static CHECK: Check = Check {
     fix: "Remove ha_suspend, or address the service by IP address.",
 };
 
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
-    if !vs.has_fwmark() {
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // Written, and cleared by keepalived (resolve::lvs).
+    let Some(line) = vs.last("ha_suspend").filter(|_| !eff.ha_suspend.value) else {
         return;
-    }
-    let Some(line) = vs.last("ha_suspend") else { return };
+    };
     let span = line.words().span().unwrap_or(line.span());
     out.push(
         Diagnostic::new(

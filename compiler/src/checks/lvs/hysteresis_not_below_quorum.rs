@@ -1,6 +1,6 @@
 //! KA0503 hysteresis-not-below-quorum: a virtual server's hysteresis is at least its quorum.
 
-use super::{uint_arg, vs_table, VirtualServer};
+use super::{VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,15 +16,13 @@ pub static CHECK: Check = Check {
 };
 
 /// `quorum` is the quorum keepalived ends up with.
-pub fn check(vs: &VirtualServer<'_>, quorum: u64, out: &mut Vec<Diagnostic>) {
-    let line = vs
-        .all("hysteresis")
-        .filter(|n| uint_arg(vs_table(), *n).is_some())
-        .last();
-    let hysteresis = line.and_then(|n| uint_arg(vs_table(), n)).unwrap_or(0);
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // The quorum keepalived runs, lowered to the total weight (resolve::lvs).
+    let (hysteresis, quorum) = (eff.hysteresis_read.value, eff.quorum.value);
     if hysteresis < quorum {
         return;
     }
+    let line = vs.line_at(eff.hysteresis_read.by);
     let span = line.and_then(|n| n.args().first()).map_or(vs.head_span(), |w| w.span());
     let mut d = Diagnostic::new(
         &CHECK,
@@ -34,7 +32,7 @@ pub fn check(vs: &VirtualServer<'_>, quorum: u64, out: &mut Vec<Diagnostic>) {
             vs.label()
         ),
     );
-    if let Some(q) = vs.last("quorum").and_then(|n| n.args().first()) {
+    if let Some(q) = vs.line_at(eff.quorum_read.by).and_then(|n| n.args().first()) {
         d = d.label(q.span(), "quorum set here");
     }
     let help = if quorum == 0 {

@@ -1,7 +1,7 @@
 //! KA0507 missing-forwarding-method: a virtual server without `lb_kind` (or `lvs_method`)
 //! whose real servers do not all set their own method.
 
-use super::{Fwd, VirtualServer};
+use super::{Fwd, VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,15 +16,21 @@ pub static CHECK: Check = Check {
     fix: "Write `lb_kind NAT`, `lb_kind DR` or `lb_kind TUN` in the virtual_server.",
 };
 
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
     if vs.method().is_some() {
         return;
     }
-    let without: Vec<_> = vs.live().filter(|rs| vs.method_of(rs).1).collect();
+    // The servers whose method is keepalived's default (resolve::lvs).
+    let without: Vec<_> = vs
+        .live()
+        .zip(&eff.reals)
+        .filter(|(_, r)| r.forwarding.by.is_none())
+        .map(|(rs, _)| rs)
+        .collect();
     let sorry = vs
         .sorry
         .as_ref()
-        .filter(|_| vs.sorry_family_clash.is_none() && vs.sorry_method().1);
+        .filter(|_| eff.sorry.as_ref().is_some_and(|s| s.forwarding.by.is_none()));
     if without.is_empty() && sorry.is_none() {
         return;
     }

@@ -1,6 +1,6 @@
 //! KA0512 ops-without-udp: one-packet scheduling on a TCP or SCTP service.
 
-use super::VirtualServer;
+use super::{VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -15,15 +15,14 @@ pub static CHECK: Check = Check {
     fix: "Remove `ops`, or use it on the UDP service (`protocol UDP`).",
 };
 
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
-    if !vs.has_addr() {
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // Written, and cleared by keepalived for want of UDP (resolve::lvs).
+    let Some(line) = vs.last("ops").filter(|_| !eff.one_packet.value) else {
         return;
-    }
-    let Some(line) = vs.last("ops") else { return };
-    let Some((proto, pline)) = vs.protocol() else { return };
-    if proto == "UDP" {
-        return;
-    }
+    };
+    let Some(p) = &eff.protocol else { return };
+    let Some(pline) = vs.line_at(p.by) else { return };
+    let proto = &p.value;
     let span = line.words().span().unwrap_or(line.span());
     out.push(
         Diagnostic::new(

@@ -1,7 +1,7 @@
 //! KA0502 quorum-above-total-weight: a virtual server's quorum is more than all its real
 //! servers' weights together.
 
-use super::{default_of, uint_arg, vs_table, weight, VirtualServer};
+use super::{VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,20 +16,16 @@ pub static CHECK: Check = Check {
     fix: "Lower the quorum to at most the total weight, or raise the weights (or add real servers).",
 };
 
-/// Reports, and returns the quorum keepalived ends up with.
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) -> u64 {
-    let line = vs.all("quorum").filter(|n| uint_arg(vs_table(), *n).is_some()).last();
-    let quorum = line
-        .and_then(|n| uint_arg(vs_table(), n))
-        .or_else(|| default_of(vs_table(), "quorum"))
-        .unwrap_or(1);
-    let total: u64 = vs.live().map(|rs| weight(vs, rs)).fold(0, u64::saturating_add);
-    if quorum <= total {
-        return quorum;
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // keepalived lowers the quorum to the total weight (resolve::lvs).
+    let (read, total) = (eff.quorum_read, eff.quorum.value);
+    if total >= read.value {
+        return;
     }
+    let line = vs.line_at(read.by);
     let (span, what) = match line.and_then(|n| n.args().first()) {
-        Some(w) => (w.span(), format!("quorum {quorum}")),
-        None => (vs.head_span(), format!("the default quorum of {quorum}")),
+        Some(w) => (w.span(), format!("quorum {}", read.value)),
+        None => (vs.head_span(), format!("the default quorum of {}", read.value)),
     };
     let mut d = Diagnostic::new(
         &CHECK,
@@ -39,13 +35,12 @@ pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) -> u64 {
             vs.label()
         ),
     );
-    for rs in vs.live() {
-        d = d.label(rs.at.span(), format!("weight {}", weight(vs, rs)));
+    for (rs, r) in vs.live().zip(&eff.reals) {
+        d = d.label(rs.at.span(), format!("weight {}", r.weight.value));
     }
     out.push(d.help(format!(
         "keepalived -t rejects this and lowers the quorum to {total}; write a quorum of at most {total} or raise the weights"
     )));
-    total
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! KA0504 real-server-port-mismatch: a real (or sorry) server forwarded by DR or TUN with a
 //! port other than the service's, or with any port on a firewall-mark service.
 
-use super::{Endpoint, Fwd, GroupEntry, Service, VirtualServer};
+use super::{Endpoint, Fwd, GroupEntry, Service, VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -66,9 +66,10 @@ fn push(out: &mut Vec<Diagnostic>, vs: &VirtualServer<'_>, at: &Endpoint<'_>, wh
     );
 }
 
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
-    for rs in vs.live() {
-        let (method, _) = vs.method_of(rs);
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // The methods keepalived ends up with (resolve::lvs).
+    for (rs, r) in vs.live().zip(&eff.reals) {
+        let method = r.forwarding.value;
         if method == Fwd::Nat {
             continue;
         }
@@ -76,8 +77,8 @@ pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
             push(out, vs, &rs.at, "real server", method, why);
         }
     }
-    if let (Some(s), None) = (&vs.sorry, vs.sorry_family_clash) {
-        let (method, _) = vs.sorry_method();
+    if let (Some(s), Some(r)) = (&vs.sorry, &eff.sorry) {
+        let method = r.forwarding.value;
         if method != Fwd::Nat {
             if let Some(why) = problem(vs, s) {
                 push(out, vs, s, "sorry server", method, why);

@@ -1,7 +1,7 @@
 //! KA0521 sorry-server-inhibit-differs: a sorry server that is also a real server, with a
 //! different inhibit_on_failure setting.
 
-use super::{RealServer, Service, VirtualServer};
+use super::{Service, VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,40 +16,25 @@ pub static CHECK: Check = Check {
     fix: "Give both the same setting: add inhibit_on_failure to the real server, or drop sorry_server_inhibit (or use another sorry server).",
 };
 
-/// Whether keepalived inhibits `rs` on failure: its own inhibit_on_failure (no argument means
-/// yes), else the virtual server's (wherever it is written in the block).
-fn inhibits(vs: &VirtualServer<'_>, rs: &RealServer<'_>) -> bool {
-    let own = rs
-        .own
-        .iter()
-        .filter(|n| n.keyword() == Some("inhibit_on_failure"))
-        .filter_map(|n| match n.args().first().map(|w| w.text()) {
-            None | Some("true" | "on" | "yes") => Some(true),
-            Some("false" | "off" | "no") => Some(false),
-            Some(_) => None,
-        })
-        .next_back();
-    own.unwrap_or_else(|| vs.all("inhibit_on_failure").next().is_some())
-}
-
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(sorry) = &vs.sorry else { return };
-    if vs.sorry_family_clash.is_some() {
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(sorry), Some(sorry_eff)) = (&vs.sorry, &eff.sorry) else {
         return;
-    }
+    };
     let vs_port = match vs.service {
         Service::Addr { port, .. } => port,
         _ => 0,
     };
     let port = |p: u16| if p == 0 { vs_port } else { p };
-    let Some(rs) = vs
+    let Some((rs, r)) = vs
         .live()
-        .find(|r| r.at.ip == sorry.ip && port(r.at.port) == port(sorry.port))
+        .zip(&eff.reals)
+        .find(|(r, _)| r.at.ip == sorry.ip && port(r.at.port) == port(sorry.port))
     else {
         return;
     };
-    let sorry_inhibit = vs.all("sorry_server_inhibit").any(|n| n.id() > sorry.node.id());
-    let rs_inhibit = inhibits(vs, rs);
+    // The settings as keepalived reads them (resolve::lvs).
+    let sorry_inhibit = sorry_eff.inhibit_on_failure.value;
+    let rs_inhibit = r.inhibit_on_failure.value;
     if sorry_inhibit == rs_inhibit {
         return;
     }

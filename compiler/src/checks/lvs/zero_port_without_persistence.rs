@@ -1,7 +1,7 @@
 //! KA0513 zero-port-without-persistence: an address-based service on port 0 (or without a
 //! port) that is not persistent.
 
-use super::{GroupEntry, Service, VirtualServer};
+use super::{GroupEntry, Service, VirtualServer, VsEffective};
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
 use vigil_grammar::Severity;
@@ -16,8 +16,9 @@ pub static CHECK: Check = Check {
     fix: "Give the service its port, or write the persistence_timeout you want.",
 };
 
-pub fn check(vs: &VirtualServer<'_>, out: &mut Vec<Diagnostic>) {
-    if vs.persistent() {
+pub fn check(vs: &VirtualServer<'_>, eff: &VsEffective<'_>, out: &mut Vec<Diagnostic>) {
+    // keepalived made it persistent for its zero port (resolve::lvs).
+    if !eff.persistent_for_zero_port {
         return;
     }
     let what = match &vs.service {

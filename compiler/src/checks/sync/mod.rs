@@ -209,7 +209,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     let sec = security(parsed);
     script_runs_as_root::check(&scripts, &sec, out);
     script_without_user::check(&scripts, &sec, out);
-    script_path_not_absolute::check(&scripts, out);
+    script_path_not_absolute::check(&scripts, &sec, out);
     script_unterminated_quote::check(parsed, &scripts, out);
     script_trailing_backslash::check(parsed, &scripts, out);
     invalid_init_file::check(parsed, out);

@@ -126,7 +126,7 @@ pub fn repeated_addresses<'t>(
 pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
     let insts = instances_with(parsed, kw);
     let globals = crate::resolve::global::Globals::read(parsed);
-    let effective: Vec<Effective<'_>> = insts.iter().map(|i| Effective::of(i, &globals)).collect();
+    let effective: Vec<Effective<'_>> = crate::resolve::vrrp::effective_all(parsed, &insts, &globals);
     for (i, e) in insts.iter().zip(&effective) {
         let v = &e.version;
         let strict = e.strict.value;
@@ -152,7 +152,7 @@ pub fn run(parsed: &Parsed, kw: &Resolved, out: &mut Vec<Diagnostic>) {
         strict_master_not_owner::check(i, strict, out);
         authentication_in_strict_mode::check(i, v, strict, out);
         unicast_in_strict_mode::check(i, strict, out);
-        vmac_address_in_strict_mode::check(i, strict, out);
+        vmac_address_in_strict_mode::check(i, e, out);
         first_ipv6_vip_not_link_local::check(i, v, strict, out);
         vrf_with_interface_or_multicast::check(i, out);
         too_many_virtual_addresses::check(i, v, out);

@@ -3,6 +3,7 @@
 use super::Instance;
 use crate::checks::Check;
 use crate::diagnostic::Diagnostic;
+use crate::resolve::vrrp::Effective;
 use vigil_grammar::Severity;
 
 pub static CHECK: Check = Check {
@@ -15,37 +16,26 @@ pub static CHECK: Check = Check {
     fix: "Remove the MAC address from `use_vmac`, or leave strict mode.",
 };
 
-/// Whether a word is a MAC address (six hex bytes separated by colons).
-fn is_mac(text: &str) -> bool {
-    let parts: Vec<_> = text.split(':').collect();
-    parts.len() == 6
-        && parts
-            .iter()
-            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-pub fn check(inst: &Instance<'_>, strict: bool, out: &mut Vec<Diagnostic>) {
-    if !strict {
+pub fn check(inst: &Instance<'_>, e: &Effective<'_>, out: &mut Vec<Diagnostic>) {
+    if !e.strict.value {
         return;
     }
-    for n in inst.all("use_vmac") {
-        for w in n.args().iter().filter(|w| is_mac(w.text())) {
-            out.push(
-                Diagnostic::new(
-                    &CHECK,
-                    w.span(),
-                    format!(
-                        "virtual MAC address `{}` in strict vrrp_instance `{}`",
-                        w.text(),
-                        inst.label()
-                    ),
-                )
-                .help(
-                    "strict mode uses the RFC virtual MAC and keepalived drops this address with an error; remove it",
-                ),
-            );
-        }
-    }
+    // The MAC address keepalived reads (six octets, or five and the VRID), which strict mode
+    // then drops (resolve::vrrp).
+    let Some((text, span)) = e.vmac.as_ref().and_then(|v| v.mac_written.as_ref()) else {
+        return;
+    };
+    out.push(
+        Diagnostic::new(
+            &CHECK,
+            *span,
+            format!(
+                "virtual MAC address `{text}` in strict vrrp_instance `{}`",
+                inst.label()
+            ),
+        )
+        .help("strict mode uses the RFC virtual MAC and keepalived drops this address with an error; remove it"),
+    );
 }
 
 #[cfg(test)]
@@ -60,6 +50,10 @@ mod tests {
     fn strict_mac() {
         assert_eq!(count(&strict("    use_vmac vrrp.51 02:00:00:00:00:01\n")), 1);
         assert_eq!(count(&strict("    use_vmac vrrp.51\n")), 0);
+        // Five octets: the VRID is the sixth.
+        assert_eq!(count(&strict("    use_vmac vrrp.51 02:00:00:00:00\n")), 1);
+        // A multicast MAC keepalived ignores anyway.
+        assert_eq!(count(&strict("    use_vmac vrrp.51 01:00:00:00:00:01\n")), 0);
         assert_eq!(count(&instance("    use_vmac vrrp.51 02:00:00:00:00:01\n")), 0);
     }
 }
