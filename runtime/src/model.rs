@@ -100,6 +100,13 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
                 o,
             );
         }
+        if i.old_unicast_checksum == vigil_plan::OldUnicastChecksum::Always
+            && i.version == vigil_plan::VrrpVersion::V3
+            && i.family == vigil_plan::Family::Ipv4
+            && !i.unicast_peers.is_empty()
+        {
+            refuse(at("old_unicast_checksum"), o);
+        }
         if i.unicast_fault_no_peer {
             refuse(at("unicast_fault_no_peer"), o);
         }
