@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 mod validate;
+#[cfg(feature = "vrrp")]
+pub mod core;
 
 pub use validate::ValidationError;
 

@@ -369,24 +369,20 @@ impl Daemon {
     /// The weights are the plan's: the compiler has already cleared the ones keepalived
     /// ignores (sync-group members without `sync_group_tracking_weight`, owners).
     fn trackers(&self, inst: &Inst) -> (Vec<Tracker>, bool) {
-        let mut t = Vec::new();
+        use vigil_plan::core::TrackKind;
         let own_down = !inst.plan.dont_track_primary && !self.host.link(&inst.ifname).is_some_and(|l| l.up);
-        for ti in &inst.plan.track.interfaces {
-            let up = self.host.link(&ti.interface).is_some_and(|l| l.up);
-            t.push(Tracker {
-                weight: ti.weight,
-                reverse: ti.reverse,
-                up,
-            });
-        }
-        for ts in &inst.plan.track.scripts {
-            let up = self.scripts.get(&ts.name).is_none_or(|s| s.health.up);
-            t.push(Tracker {
-                weight: ts.weight,
-                reverse: ts.reverse,
-                up,
-            });
-        }
+        let t = vigil_plan::core::tracked_objects(&inst.plan)
+            .into_iter()
+            .map(|o| {
+                let up = match o.kind {
+                    TrackKind::Interface => self.host.link(o.name).is_some_and(|l| l.up),
+                    TrackKind::Script => self.scripts.get(o.name).is_none_or(|s| s.health.up),
+                    // Refused at start (model::refusals): a plan with these never runs.
+                    TrackKind::File | TrackKind::Process | TrackKind::Bfd => true,
+                };
+                Tracker { up, ..o.tracker }
+            })
+            .collect();
         (t, own_down)
     }
 

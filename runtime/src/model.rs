@@ -4,9 +4,7 @@
 //!
 //! A plan setting is either carried out, or refused here: never silently ignored.
 
-use std::net::IpAddr;
 use vigil_plan::{AuthKind, Origin, Plan, VrrpInstance};
-use vigil_vrrp::{AuthConfig, ChecksumForm, Family, InitialState, InstanceConfig, Micros, Peer, Version};
 
 /// A plan setting vigild does not carry out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,62 +187,9 @@ fn notify_refusals(
     }
 }
 
-/// The VRRP core's configuration of a plan instance. `primary` is the advert source: the
-/// plan's `src_ip` (`unicast_src_ip` / `mcast_src_ip`) or the interface's primary address of
-/// the instance's family (IPv6: its link-local address), which only the host knows.
-pub fn instance_config(i: &VrrpInstance, primary: IpAddr) -> InstanceConfig {
-    let version = match i.version {
-        vigil_plan::VrrpVersion::V2 => Version::V2,
-        vigil_plan::VrrpVersion::V3 => Version::V3,
-    };
-    let vips: Vec<IpAddr> = i.virtual_addresses.iter().map(|a| a.address).collect();
-    let mut cfg = InstanceConfig::new(&i.name, i.virtual_router_id, version, primary, vips);
-    cfg.family = match i.family {
-        vigil_plan::Family::Ipv4 => Family::V4,
-        vigil_plan::Family::Ipv6 => Family::V6,
-    };
-    cfg.priority = i.priority;
-    cfg.advert_interval = Micros(i.advert_int_ms.saturating_mul(1000));
-    cfg.mcast_dst = i.mcast_dst_ip;
-    cfg.initial_state = match i.initial_state {
-        vigil_plan::State::Master => InitialState::Master,
-        vigil_plan::State::Backup => InitialState::Backup,
-    };
-    cfg.preempt = i.preempt;
-    cfg.preempt_delay = Micros(i.preempt_delay_ms.saturating_mul(1000));
-    cfg.auth = match &i.authentication {
-        None => AuthConfig::None,
-        Some(a) if a.kind == AuthKind::Ah => AuthConfig::Ah,
-        Some(a) => {
-            let mut p = [0u8; 8];
-            for (d, s) in p.iter_mut().zip(a.password.bytes()) {
-                *d = s;
-            }
-            AuthConfig::Pass(p)
-        }
-    };
-    cfg.unicast_peers = i
-        .unicast_peers
-        .iter()
-        .map(|p| Peer {
-            addr: p.address,
-            min_ttl: p.min_ttl.unwrap_or(0),
-            max_ttl: p.max_ttl.unwrap_or(255),
-        })
-        .collect();
-    cfg.check_unicast_src = i.check_unicast_src;
-    cfg.skip_check_adv_addr = i.skip_check_adv_addr;
-    cfg.down_timer_adverts = i.down_timer_adverts.clamp(1, 100);
-    cfg.lower_prio_no_advert = i.lower_prio_no_advert;
-    cfg.higher_prio_send_advert = i.higher_prio_send_advert;
-    cfg.owner_ignore_adverts = i.strict;
-    cfg.v3_ipv4_checksum = if i.v3_checksum_as_v2 {
-        ChecksumForm::VrrpOnly
-    } else {
-        ChecksumForm::PseudoHeader
-    };
-    cfg
-}
+/// The VRRP core's configuration of a plan instance: the one mapping, shared with
+/// keepalived-check's failover analysis (`vigil_plan::core`).
+pub use vigil_plan::core::instance_config;
 
 /// The TTL / hop limit adverts of `i` are sent with: 255, or the plan's `unicast_ttl` in
 /// unicast mode (`None`: the kernel's default, keepalived's IPv6 unicast behaviour).
@@ -263,6 +208,8 @@ pub fn send_ttl(i: &VrrpInstance) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
+    use vigil_vrrp::{ChecksumForm, InitialState, Micros, Version};
 
     fn plan(text: &str) -> Plan {
         crate::load_plan(text).unwrap()
