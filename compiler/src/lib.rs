@@ -3,6 +3,7 @@
 
 pub mod checks;
 pub mod diagnostic;
+pub mod failover;
 pub mod ir;
 pub mod lower;
 pub mod report;
@@ -163,11 +164,20 @@ pub struct ClusterChecked {
     pub diags: Vec<Diagnostic>,
     /// Each node's parse, in the order given.
     pub nodes: Vec<(String, Parsed)>,
+    /// The failover analysis (`--failover`), when asked for.
+    pub failover: Option<failover::Report>,
 }
 
 /// Checks each node (a name for messages and its parse) on its own, then compares them as
 /// the nodes of one cluster (`checks::cluster`).
 pub fn check_cluster(nodes: Vec<(String, Parsed)>, opts: &CheckOptions) -> ClusterChecked {
+    check_cluster_with(nodes, opts, false)
+}
+
+/// [`check_cluster`], and with `failover` the failover analysis too: each node compiled to
+/// its plan and the plans run together in the VRRP core's simulator (`failover`), its
+/// findings (KA0711-KA0715) among the diagnostics.
+pub fn check_cluster_with(nodes: Vec<(String, Parsed)>, opts: &CheckOptions, failover: bool) -> ClusterChecked {
     let mut sources = SourceMap::default();
     let mut bases = Vec::new();
     let mut diags = Vec::new();
@@ -203,6 +213,19 @@ pub fn check_cluster(nodes: Vec<(String, Parsed)>, opts: &CheckOptions) -> Clust
         .collect();
     let mut found = Vec::new();
     checks::cluster::run(&views, &mut found);
+    let report = failover.then(|| {
+        let plans: Vec<vigil_plan::Plan> = parsed
+            .iter()
+            .map(|(name, p)| {
+                let source = vigil_plan::Source {
+                    file: name.clone(),
+                    config_id: None,
+                };
+                lower::lower(p, &ir::build(p), source)
+            })
+            .collect();
+        failover::analyse(&views, &plans, &mut found)
+    });
     suppress::apply_sources(&sources, &mut found);
     diags.extend(found);
     // A file shared by several nodes (one file, several config ids) gives the same finding once
@@ -227,6 +250,7 @@ pub fn check_cluster(nodes: Vec<(String, Parsed)>, opts: &CheckOptions) -> Clust
         bases,
         diags,
         nodes: parsed,
+        failover: report,
     }
 }
 

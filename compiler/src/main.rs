@@ -38,6 +38,11 @@ struct Cli {
     /// compare them: VRIDs, authentication, advert_int, version, VIPs, priorities, peers (KA07xx).
     #[arg(long)]
     cluster: bool,
+    /// With --cluster: predict who is master of each virtual router normally and after each
+    /// single failure (a node down or stopping or returning, a tracked script, interface or file
+    /// failing), running the nodes' plans in vigild's VRRP core on a virtual clock (KA0711-KA0715).
+    #[arg(long, requires = "cluster")]
+    failover: bool,
     /// Also check against this machine: interfaces, source addresses, script files and their
     /// permissions, script users and groups (KA06xx). Without it results never depend on the host.
     #[arg(long = "host-checks")]
@@ -228,6 +233,7 @@ fn lint(cli: &Cli) -> ExitCode {
         stderr: StandardStream::stderr(color()),
     };
     let mut failed = false;
+    let mut failover = None;
     let mut stdout = std::io::stdout().lock();
     if cli.cluster {
         let nodes = match cluster_nodes(cli) {
@@ -251,13 +257,18 @@ fn lint(cli: &Cli) -> ExitCode {
             return ExitCode::from(2);
         }
         // Every node has the same options but its config id, which is already applied.
-        let checked = vigil_compiler::check_cluster(parsed, &opts_for(None));
+        let checked = vigil_compiler::check_cluster_with(parsed, &opts_for(None), cli.failover);
+        failover = checked.failover;
         out.summary.files += checked.nodes.len();
         if cli.dump_tree {
             for (name, p) in &checked.nodes {
                 let _ = write!(stdout, "# node {name}\n{}", p.tree);
             }
         } else {
+            if let (Some(r), Format::Human) = (&failover, cli.format) {
+                let _ = write!(stdout, "{}", vigil_compiler::failover::render(r));
+                let _ = stdout.flush();
+            }
             out.emit(&checked.sources, &checked.diags);
         }
     } else {
@@ -297,6 +308,14 @@ fn lint(cli: &Cli) -> ExitCode {
                 "{}",
                 serde_json::to_string_pretty(&report::sarif(&files)).unwrap_or_default()
             );
+        }
+        Format::Json if failover.is_some() => {
+            let doc = serde_json::json!({
+                "groups": failover.as_ref().map(|r| &r.groups),
+                "diagnostics": out.json,
+                "summary": summary,
+            });
+            let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Json => {
             let doc = serde_json::json!({ "diagnostics": out.json, "summary": summary });

@@ -439,3 +439,59 @@ fn cluster_needs_two_nodes_and_repeated_ids_lint_each() {
         "no cluster checks without --cluster"
     );
 }
+
+#[test]
+fn cluster_failover_predicts_the_master_in_every_format() {
+    let (a, b) = (cluster_file("good-lb1.conf"), cluster_file("good-lb2.conf"));
+    let out = run(&["--cluster", "--failover", "--format", "json", &a, &b], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json_of(&out);
+    assert!(codes_of(&v).is_empty());
+    let g = &v["groups"][0];
+    assert_eq!(g["vrid"], 51);
+    assert_eq!(g["interface"], "eth0");
+    assert_eq!(g["family"], "inet");
+    assert_eq!(g["nodes"].as_array().unwrap().len(), 2);
+    let scenarios = g["scenarios"].as_array().unwrap();
+    let find = |kind: &str, node: &str| {
+        scenarios
+            .iter()
+            .find(|s| s["failure"]["kind"] == kind && s["failure"]["node"].as_str().is_some_and(|n| n.contains(node)))
+            .unwrap_or_else(|| panic!("no {kind} on {node}: {scenarios:?}"))
+    };
+    assert_eq!(scenarios[0]["failure"]["kind"], "none");
+    assert!(scenarios[0]["failure"]["node"].is_null());
+    assert!(scenarios[0]["master"].as_str().unwrap().contains("good-lb1"));
+    let down = find("node-down", "good-lb1");
+    assert!(down["master"].as_str().unwrap().contains("good-lb2"));
+    assert!(down["settles_ms"].as_u64().unwrap() > 0);
+    assert!(down["masters_during_transition"][0]
+        .as_str()
+        .unwrap()
+        .contains("good-lb2"));
+    assert!(find("node-returns", "good-lb1")["master"]
+        .as_str()
+        .unwrap()
+        .contains("good-lb1"));
+    assert!(find("priority-zero", "good-lb1")["master"]
+        .as_str()
+        .unwrap()
+        .contains("good-lb2"));
+    assert!(find("interface-down", "good-lb2")["master"]
+        .as_str()
+        .unwrap()
+        .contains("good-lb1"));
+
+    let human = run(&["--cluster", "--failover", &a, &b], None);
+    let table = String::from_utf8_lossy(&human.stdout);
+    assert!(table.starts_with("VI_1: VRID 51 on eth0 (inet)"), "{table}");
+    assert!(table.contains("good-lb1.conf down"), "{table}");
+
+    // --failover needs --cluster.
+    let alone = run(&["--failover", &a], None);
+    assert_eq!(alone.status.code(), Some(2));
+    // Nodes that never hear each other: a split brain, an error.
+    let (a, b) = (cluster_file("vrid-lb1.conf"), cluster_file("vrid-lb2.conf"));
+    let v = json_of(&run(&["--cluster", "--failover", "--format", "json", &a, &b], None));
+    assert!(codes_of(&v).contains(&"KA0712".to_string()), "{v}");
+}

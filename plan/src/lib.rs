@@ -24,9 +24,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-mod validate;
 #[cfg(feature = "vrrp")]
 pub mod core;
+mod validate;
 
 pub use validate::ValidationError;
 

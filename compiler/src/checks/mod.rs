@@ -72,6 +72,7 @@ pub fn all() -> Vec<&'static Check> {
         .chain(global::ALL.iter().copied())
         .chain(host::ALL.iter().copied())
         .chain(cluster::ALL.iter().copied())
+        .chain(crate::failover::ALL.iter().copied())
         .collect();
     v.sort_by_key(|c| c.code);
     v
