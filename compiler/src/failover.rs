@@ -57,6 +57,16 @@ pub struct Failure {
     pub name: Option<String>,
 }
 
+impl From<FailureKind> for Failure {
+    fn from(kind: FailureKind) -> Failure {
+        Failure {
+            kind,
+            node: None,
+            name: None,
+        }
+    }
+}
+
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let node = self.node.as_deref().unwrap_or("?");
@@ -104,6 +114,10 @@ pub struct Group {
     /// The instance's name (the first node's).
     #[serde(skip)]
     pub instance: String,
+    /// For each node: the masters once settled when that node starts a master-down interval
+    /// before the others.
+    #[serde(skip)]
+    pub started_first: Vec<(String, Vec<String>)>,
 }
 
 /// The analysis of a cluster.
@@ -162,12 +176,23 @@ pub static STATE_MASTER_LOSES: Check = Check {
     fix: "Give the `state MASTER` node the highest priority, or start it as BACKUP.",
 };
 
+pub static START_ORDER: Check = Check {
+    code: "KA0716",
+    name: "start-order-decides-master",
+    severity: Severity::Warning,
+    finds: "With --cluster --failover: a virtual router whose master depends on which node starts first: started alone first, some node stays master although another one wins when all start together.",
+    why: "With `nopreempt` (or a `preempt_delay` longer than the start-up gap) a node that is master keeps the addresses when a higher-priority node arrives, so after a reboot or a rolling restart the addresses end up wherever keepalived happened to be ready first. Operators then read the priorities and expect the wrong node.",
+    example: "# lb1\nvrrp_instance VI_1 {\n    state BACKUP\n    nopreempt\n    priority 150\n}\n# lb2\nvrrp_instance VI_1 {\n    state BACKUP\n    priority 100\n}",
+    fix: "If the master must not move back, keep `nopreempt` and expect any node to be master; if it must be the highest priority, remove `nopreempt` (or shorten `preempt_delay`).",
+};
+
 pub static ALL: &[&Check] = &[
     &NO_MASTER,
     &TWO_MASTERS,
     &MASTER_WITHOUT_LB,
     &WEIGHT_NEVER_DECIDES,
     &STATE_MASTER_LOSES,
+    &START_ORDER,
 ];
 
 /// One node's instance in a simulated component.
@@ -363,6 +388,18 @@ fn component(
     }
     let sim_router = |n: usize| comp_nodes.iter().position(|&c| c == n).unwrap_or(0);
     let span = window(plans, &slots);
+    // Each node started alone first, the others a master-down interval and more later.
+    let lead = Micros(span.0 / 3);
+    let orders: Vec<Sim> = (0..comp_nodes.len())
+        .map(|first| {
+            let mut s = sim.clone();
+            for k in 0..comp_nodes.len() {
+                s.at(if k == first { Time(0) } else { Time(0) + lead }, Event::Start(k));
+            }
+            s.run_until(Time(0) + lead + span);
+            s
+        })
+        .collect();
     for k in 0..comp_nodes.len() {
         sim.at(Time(0), Event::Start(k));
     }
@@ -506,6 +543,15 @@ fn component(
                 nodes: members.iter().map(|&n| nodes[n].name.to_string()).collect(),
                 scenarios,
                 instance: inst.name.clone(),
+                started_first: orders
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| members.contains(&comp_nodes[*k]))
+                    .map(|(k, o)| {
+                        let s = outcome(FailureKind::None.into(), o, Time(0), lead + span, &vrids);
+                        (nodes[comp_nodes[k]].name.to_string(), s.masters)
+                    })
+                    .collect(),
             },
         ));
     }
@@ -789,6 +835,28 @@ fn diagnose(
         }
     }
 
+    // KA0716: the master depends on which node starts first.
+    if let (Some(master), true) = (&normal.master, multi) {
+        if let Some((early, masters)) = g.started_first.iter().find(|(_, m)| m.len() == 1 && &m[0] != master) {
+            let stays = member_of(&masters[0]);
+            let at = member_of(master).map_or(first.name_span(), |w| w.line_span("nopreempt"));
+            let mut d = Diagnostic::new(
+                &START_ORDER,
+                at,
+                format!(
+                    "the master of `{label}` depends on start order: {master} wins when all start together, but {early} started first stays master"
+                ),
+            );
+            if let Some(w) = stays {
+                d = d.label(
+                    w.arg_span("priority"),
+                    format!("{} keeps the addresses with priority {}", w.who(), w.inst.priority()),
+                );
+            }
+            out.push(d.help("a master that does not preempt keeps the addresses when a higher priority arrives; remove nopreempt if the highest priority must win"));
+        }
+    }
+
     // KA0715: `state MASTER` on a node that does not win.
     if let (Some(master), true) = (&normal.master, multi) {
         for m in router.members.iter().filter(|m| m.who() != master) {
@@ -960,9 +1028,22 @@ mod tests {
     fn nopreempt_keeps_the_backup_master_when_the_node_returns() {
         let a = node("    state BACKUP\n    nopreempt\n    priority 150\n");
         let b = node("    state BACKUP\n    nopreempt\n    priority 100\n");
-        let (r, _) = run(&[&a, &b]);
+        let (r, d) = run(&[&a, &b]);
         assert_eq!(master(&r, "lb1 down").as_deref(), Some("lb2"));
         assert_eq!(master(&r, "lb1 returns").as_deref(), Some("lb2"));
+        // Whoever starts first stays master.
+        assert_eq!(codes(&d), ["KA0716"]);
+        assert_eq!(
+            r.groups[0].started_first,
+            [
+                ("lb1".to_string(), vec!["lb1".to_string()]),
+                ("lb2".to_string(), vec!["lb2".to_string()])
+            ]
+        );
+        // With preemption the highest priority wins whatever the order.
+        let (r, d) = run(&[&node("    priority 150\n"), &node("    priority 100\n")]);
+        assert_eq!(codes(&d), Vec::<&str>::new());
+        assert!(r.groups[0].started_first.iter().all(|(_, m)| m == &["lb1"]));
     }
 
     #[test]
