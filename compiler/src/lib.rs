@@ -151,7 +151,7 @@ pub fn check_path(path: &Path, opts: &CheckOptions, fs: &dyn FileSystem) -> std:
 /// from a configuration with errors would not be what keepalived runs.
 pub fn compile(checked: &Checked, source: vigil_plan::Source) -> vigil_plan::Plan {
     let ir = ir::build(&checked.parsed);
-    lower::lower(&checked.parsed, &ir, source)
+    lower::lower_owned(&checked.parsed, ir, source)
 }
 
 /// The outcome of checking the nodes of one cluster together.
@@ -221,7 +221,7 @@ pub fn check_cluster_with(nodes: Vec<(String, Parsed)>, opts: &CheckOptions, fai
                     file: name.clone(),
                     config_id: None,
                 };
-                lower::lower(p, &ir::build(p), source)
+                lower::lower_owned(p, ir::build(p), source)
             })
             .collect();
         failover::analyse(&views, &plans, &mut found)

@@ -18,7 +18,17 @@ use vigil_plan as p;
 /// Builds the plan of a configuration (which should have no errors: the caller refuses to
 /// write a plan otherwise).
 pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
-    let cx = Cx::new(parsed, ir);
+    lower_owned(parsed, ir.clone(), source)
+}
+
+/// [`lower`], consuming the IR: each virtual server's IR is dropped once it is lowered, so
+/// the IR and the plan of the thousands of them are never all alive at once.
+pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Plan {
+    let (vs, rest): (Vec<Setting>, Vec<Setting>) = std::mem::take(&mut ir.root.settings)
+        .into_iter()
+        .partition(|s| s.name() == "virtual_server");
+    ir.root.settings = rest;
+    let cx = Cx::new(parsed, &ir);
     let mut plan = p::Plan::empty(source);
     plan.global = cx.global();
     for s in ir.root.all("static_ipaddress") {
@@ -76,7 +86,7 @@ pub fn lower(parsed: &Parsed, ir: &Config, source: p::Source) -> p::Plan {
     plan.track_files = cx.track_files();
     plan.track_processes = cx.track_processes();
     plan.bfd_instances = cx.bfd_instances();
-    plan.virtual_servers = cx.virtual_servers();
+    plan.virtual_servers = cx.virtual_servers(vs);
     let used: Vec<String> = plan
         .virtual_servers
         .iter()
@@ -106,9 +116,8 @@ struct Cx<'a> {
     groups: Vec<crate::resolve::sync::Group<'a>>,
     /// Whether each instance of `vrrp` starts as MASTER once the sync groups are applied.
     masters: Vec<bool>,
-    /// Every virtual server keepalived keeps, as [`crate::resolve::lvs`] resolves it, by the
-    /// span of its `virtual_server` keyword.
-    lvs: HashMap<Span, lvs::VsEffective<'a>>,
+    /// The readable virtual_server_groups, for resolving each virtual server in turn.
+    lvs_groups: lvs::Groups<'a>,
 }
 
 fn name_of(s: &Setting) -> Option<String> {
@@ -237,12 +246,6 @@ impl<'a> Cx<'a> {
         let masters = crate::resolve::sync::initial_masters(&insts, &effective, &groups);
         let vrrp = insts.into_iter().zip(effective).collect();
         let lvs_groups = lvs::groups(parsed);
-        let mut lvs = HashMap::new();
-        lvs::each_virtual_server(parsed, |vs| {
-            if let (Some(w), Some(e)) = (vs.node.words().first(), vs.effective(&lvs_groups, true)) {
-                lvs.insert(w.span(), e);
-            }
-        });
         Cx {
             parsed,
             ir,
@@ -251,7 +254,7 @@ impl<'a> Cx<'a> {
             vrrp,
             groups,
             masters,
-            lvs,
+            lvs_groups,
         }
     }
 
@@ -978,17 +981,31 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn virtual_servers(&self) -> Vec<p::VirtualServer> {
+    fn virtual_servers(&self, settings: Vec<Setting>) -> Vec<p::VirtualServer> {
+        // Each virtual server is resolved, lowered and its resolution and IR dropped in
+        // turn: for thousands of them, those are bigger than the plan.
+        let mut blocks: HashMap<Span, (usize, Setting)> = settings
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (s.name_span, (i, s)))
+            .collect();
         let mut out = Vec::new();
-        for (s, b) in self.ir.root.blocks("virtual_server") {
-            let Some(eff) = self.lvs.get(&s.name_span) else {
-                continue; // keepalived drops it (crate::resolve::lvs)
-            };
-            if let Some(v) = self.virtual_server(s, b, eff) {
-                out.push(v);
+        lvs::each_virtual_server(self.parsed, |vs| {
+            // keepalived drops those the resolver does not resolve (crate::resolve::lvs).
+            let Some(w) = vs.node.words().first() else { return };
+            let Some((i, s)) = blocks.remove(&w.span()) else { return };
+            let Some(b) = s.block() else { return };
+            if let Some(v) = vs
+                .effective(&self.lvs_groups, true)
+                .and_then(|eff| self.virtual_server(&s, b, &eff))
+            {
+                out.push((i, v));
             }
-        }
-        out
+        });
+        out.sort_by_key(|(i, _)| *i);
+        let mut vs: Vec<p::VirtualServer> = out.into_iter().map(|(_, v)| v).collect();
+        vs.shrink_to_fit();
+        vs
     }
 
     /// A virtual server: what [`crate::resolve::lvs`] resolved, with the commands and the
@@ -1094,6 +1111,8 @@ impl<'a> Cx<'a> {
                 checkers.push(k);
             }
         }
+        // A grown Vec holds four checkers of room; most real servers have one.
+        checkers.shrink_to_fit();
         p::RealServer {
             // Unlike every other object, a real server alerts unless told not to.
             smtp_alert: self.smtp_alert(rb, "smtp_alert_checker", true),

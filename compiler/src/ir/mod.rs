@@ -290,6 +290,8 @@ fn build_block(
     let mut block = Block::default();
     if let Some(nodes) = nodes {
         collect(parsed, nodes, table, depth, &mut block.settings);
+        // Grown by doubling: up to half of it unused, in every block of the configuration.
+        block.settings.shrink_to_fit();
     }
     if header.is_some() {
         block.table = table;
@@ -342,7 +344,12 @@ fn collect(parsed: &Parsed, nodes: Children<'_>, table: &'static [Keyword], dept
 /// The typed arguments, or `None` when a required one is missing or invalid (keepalived
 /// ignores such a line). An invalid optional argument ends the list.
 pub(crate) fn typed_args(k: &Keyword, words: Words<'_>) -> Option<Vec<Arg>> {
-    let mut out = Vec::new();
+    // Sized up front: a grown Vec starts at four arguments, and most lines have one.
+    let mut out = Vec::with_capacity(if k.variadic {
+        words.len()
+    } else {
+        words.len().min(k.args.len())
+    });
     for (i, w) in words.iter().enumerate() {
         let ty = match k.args.get(i) {
             Some(t) => t,
@@ -443,6 +450,7 @@ fn lines(parsed: &Parsed, k: &Keyword, kind: ValueKind, nodes: Children<'_>) -> 
             item,
         });
     }
+    out.shrink_to_fit();
     out
 }
 
