@@ -1,5 +1,5 @@
-//! Where `compile`'s memory goes, stage by stage: the resident size and its high-water mark
-//! after parsing, checking, building the IR and lowering it to the plan, and serialising.
+//! Where `compile`'s memory and time go, stage by stage: the resident size, its high-water mark
+//! and the time since start after parsing, checking, building the IR and lowering it to the plan, and serialising.
 //! A hint for finding what to shrink; the figures users see come from
 //! `cargo bench -p vigil-compiler --bench check` (whole processes).
 //!
@@ -10,13 +10,17 @@
 #[path = "../../grammar/benches/gen.rs"]
 mod gen;
 
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 fn rss() -> String {
+    let t = START.get_or_init(std::time::Instant::now).elapsed();
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines()
         .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
         .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>()
         .join(" / high-water ")
+        + &format!(", at {:.0} ms", t.as_secs_f64() * 1e3)
 }
 
 fn main() {

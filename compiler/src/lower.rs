@@ -58,23 +58,25 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
             *w = crate::resolve::track::in_group(*w, owner);
         }
     }
-    let tracked = |kind: fn(&p::Tracking) -> &Vec<p::TrackRef>, name: &str| {
-        plan.vrrp_instances
-            .iter()
-            .any(|i| kind(&i.track).iter().any(|t| t.name == name))
-            || plan
-                .sync_groups
-                .iter()
-                .any(|g| kind(&g.track).iter().any(|t| t.name == name))
-    };
-    let scripts = cx.vrrp_scripts();
-    plan.vrrp_scripts = scripts
+    // Sets, not scans: a config may have thousands of instances each with its own script.
+    let tracked: std::collections::HashSet<&str> = plan
+        .vrrp_instances
         .iter()
-        .filter(|s| tracked(|t| &t.scripts, &s.name))
+        .map(|i| &i.track)
+        .chain(plan.sync_groups.iter().map(|g| &g.track))
+        .flat_map(|t| t.scripts.iter().map(|r| r.name.as_str()))
+        .collect();
+    let scripts = cx.vrrp_scripts();
+    let used: Vec<p::VrrpScript> = scripts
+        .iter()
+        .filter(|s| tracked.contains(s.name.as_str()))
         .cloned()
         .collect();
+    drop(tracked);
+    plan.vrrp_scripts = used;
     // keepalived stops tracking a vrrp_script it disabled (or that has no script).
-    let kept = |name: &str| scripts.iter().any(|s| s.name == name);
+    let names: std::collections::HashSet<&str> = scripts.iter().map(|s| s.name.as_str()).collect();
+    let kept = |name: &str| names.contains(name);
     for t in plan
         .vrrp_instances
         .iter_mut()
@@ -121,7 +123,7 @@ struct Cx<'a> {
 }
 
 fn name_of(s: &Setting) -> Option<String> {
-    s.arg(0).map(|a| a.text.clone())
+    s.arg(0).map(|a| a.text.to_string())
 }
 
 /// A `weight W [reverse]` setting.
@@ -285,7 +287,7 @@ impl<'a> Cx<'a> {
 
     fn script_user(&self) -> (Option<String>, Option<String>) {
         match self.global.get("script_user") {
-            Some(s) => (name_of(s), s.arg(1).map(|a| a.text.clone())),
+            Some(s) => (name_of(s), s.arg(1).map(|a| a.text.to_string())),
             None => (None, None),
         }
     }
@@ -306,8 +308,8 @@ impl<'a> Cx<'a> {
         }
         let (mut user, mut group) = (None, None);
         if with_user {
-            user = s.arg(1).map(|a| a.text.clone());
-            group = s.arg(2).map(|a| a.text.clone());
+            user = s.arg(1).map(|a| a.text.to_string());
+            group = s.arg(2).map(|a| a.text.to_string());
         }
         if user.is_none() {
             (user, group) = self.script_user();
@@ -320,7 +322,7 @@ impl<'a> Cx<'a> {
         let mut c = self.command_as_written(s, false)?;
         if let Some(u) = b.get("user") {
             c.user = name_of(u);
-            c.group = u.arg(1).map(|a| a.text.clone());
+            c.group = u.arg(1).map(|a| a.text.to_string());
         }
         Some(c).filter(runs)
     }
@@ -377,7 +379,7 @@ impl<'a> Cx<'a> {
         out.dynamic_interfaces = g.has("dynamic_interfaces");
         out.smtp = g.get("smtp_server").and_then(|s| {
             Some(p::Smtp {
-                server: s.arg(0)?.text.clone(),
+                server: s.arg(0)?.text.to_string(),
                 port: s.arg(1).and_then(|a| a.text.parse().ok()).unwrap_or(25),
                 helo_name: g.text("smtp_helo_name").map(str::to_string),
                 connect_timeout_ms: g.uint("smtp_connect_timeout").unwrap_or(30).max(1) * 1000,
@@ -636,18 +638,22 @@ impl<'a> Cx<'a> {
 
     fn instances(&self, groups: &[p::SyncGroup]) -> Vec<p::VrrpInstance> {
         let mut out: Vec<p::VrrpInstance> = Vec::new();
+        // Looked up, not scanned: thousands of instances would make it quadratic.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let by_span: HashMap<Span, usize> = self
+            .vrrp
+            .iter()
+            .enumerate()
+            .filter_map(|(at, (i, _))| Some((i.node.words().first()?.span(), at)))
+            .collect();
         for (s, b) in self.ir.root.blocks("vrrp_instance") {
             let Some(name) = name_of(s) else {
                 continue;
             };
-            if out.iter().any(|i| i.name == name) {
+            if seen.contains(&name) {
                 continue;
             }
-            let Some(at) = self
-                .vrrp
-                .iter()
-                .position(|(i, _)| i.node.words().first().map(|w| w.span()) == Some(s.name_span))
-            else {
+            let Some(&at) = by_span.get(&s.name_span) else {
                 continue;
             };
             if let Some(mut i) = self.instance(name, s, b, &self.vrrp[at].1, groups) {
@@ -657,6 +663,7 @@ impl<'a> Cx<'a> {
                 } else {
                     p::State::Backup
                 };
+                seen.insert(i.name.clone());
                 out.push(i);
             }
         }
@@ -880,9 +887,9 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let (weight, weight_reverse) = weight_of(b);
-            let process: Vec<String> = process.args.iter().map(|a| a.text.clone()).collect();
+            let process: Vec<String> = process.args.iter().map(|a| a.text.to_string()).collect();
             let param_match = match b.get("param_match") {
-                Some(s) => Some(s.arg(0).map_or("exact".to_string(), |a| a.text.clone())),
+                Some(s) => Some(s.arg(0).map_or("exact".to_string(), |a| a.text.to_string())),
                 None if process.len() > 1 => Some("exact".to_string()),
                 None => None,
             };
@@ -1202,7 +1209,7 @@ impl<'a> Cx<'a> {
                     connection,
                     payload: cb.text("payload").map(str::to_string),
                     require_reply: rr.is_some(),
-                    reply_pattern: rr.and_then(|s| s.arg(0)).map(|a| a.text.clone()),
+                    reply_pattern: rr.and_then(|s| s.arg(0)).map(|a| a.text.to_string()),
                     min_reply_length: cb.uint("min_reply_length").unwrap_or(0) as u32,
                     max_reply_length: cb.uint("max_reply_length").unwrap_or(255) as u32,
                 })

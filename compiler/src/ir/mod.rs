@@ -23,7 +23,8 @@ pub use crate::schema::value::{value, Value};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
     pub value: Value,
-    pub text: String,
+    /// Inline up to 24 bytes: most arguments need no heap string of their own.
+    pub text: compact_str::CompactString,
     pub span: Span,
 }
 
@@ -60,7 +61,8 @@ pub struct Line {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SettingBody {
     None,
-    Block(Block),
+    /// Boxed: most settings have no block, and every setting is as big as the biggest body.
+    Block(Box<Block>),
     Lines(Vec<Line>),
 }
 
@@ -318,11 +320,15 @@ fn collect(parsed: &Parsed, nodes: Children<'_>, table: &'static [Keyword], dept
             continue;
         };
         let body = match (k.body, node.block()) {
-            (Body::Keywords(sub), Some(b)) => {
-                SettingBody::Block(build_block(parsed, Some(b.nodes()), sub, Some(first.span()), depth + 1))
-            }
+            (Body::Keywords(sub), Some(b)) => SettingBody::Block(Box::new(build_block(
+                parsed,
+                Some(b.nodes()),
+                sub,
+                Some(first.span()),
+                depth + 1,
+            ))),
             (Body::Keywords(sub), None) => {
-                SettingBody::Block(build_block(parsed, None, sub, Some(first.span()), depth + 1))
+                SettingBody::Block(Box::new(build_block(parsed, None, sub, Some(first.span()), depth + 1)))
             }
             (Body::Values(kind), Some(b)) => SettingBody::Lines(lines(parsed, k, kind, b.nodes())),
             (Body::Values(_), None) => SettingBody::Lines(Vec::new()),
@@ -362,7 +368,7 @@ pub(crate) fn typed_args(k: &Keyword, words: Words<'_>) -> Option<Vec<Arg>> {
         match value(ty, w.text()) {
             Some(v) => out.push(Arg {
                 value: v,
-                text: w.text().to_string(),
+                text: w.text().into(),
                 span: w.span(),
             }),
             None if i < k.required as usize => return None,
@@ -384,7 +390,7 @@ fn default_args(k: &Keyword, default: &str, span: Span) -> Vec<Arg> {
         if let Some(v) = value(ty, word) {
             out.push(Arg {
                 value: v,
-                text: word.to_string(),
+                text: word.into(),
                 span,
             });
         }

@@ -747,7 +747,7 @@ impl<'t> Lines<'t> {
     /// The first argument's text of the last line, else the table's default.
     pub fn text(&self, name: &str) -> Option<Decided<String>> {
         match self.last(name) {
-            Some(l) => Some(Decided::at(l.args.first()?.text.clone(), l.node.span())),
+            Some(l) => Some(Decided::at(l.args.first()?.text.to_string(), l.node.span())),
             None => {
                 let k = schema::find(self.table, name)?;
                 Some(Decided::default(k.default?.split_whitespace().next()?.to_string()))
@@ -951,7 +951,7 @@ impl<'t> VirtualServer<'t> {
         // UDP (the kernel's default, which keepalived then sets).
         let protocol = self.has_addr().then(
             || match lines.last("protocol").and_then(|l| Some((l, l.args.first()?))) {
-                Some((l, a)) => Decided::at(a.text.to_ascii_uppercase(), l.node.span()),
+                Some((l, a)) => Decided::at(a.text.as_str().to_ascii_uppercase(), l.node.span()),
                 None => Decided::default("UDP".to_string()),
             },
         );
@@ -1073,7 +1073,7 @@ impl<'t> VirtualServer<'t> {
             match l.kw.name {
                 "lb_algo" | "lvs_sched" => {
                     if let Some(a) = l.args.first() {
-                        scheduler = Some(Decided::at(a.text.clone(), l.node.span()));
+                        scheduler = Some(Decided::at(a.text.to_string(), l.node.span()));
                     }
                 }
                 f @ ("flag-1" | "flag-2" | "flag-3") => flags.push(f),
