@@ -713,7 +713,6 @@ impl<'a> Cx<'a> {
         } else {
             p::State::Backup
         };
-        let us_to_ms = |us: u64| us.saturating_add(500) / 1000;
         let authentication = eff.auth.as_ref().map(|a| p::Authentication {
             kind: if a.kind == "AH" {
                 p::AuthKind::Ah
@@ -1256,10 +1255,7 @@ fn forwarding(f: lvs::Fwd) -> p::Forwarding {
     }
 }
 
-/// Microseconds to whole milliseconds, rounded half up (as the IR's `millis`).
-fn us_to_ms(us: u64) -> u64 {
-    us.saturating_add(500) / 1000
-}
+use crate::ir::us_to_ms;
 
 /// `lvs_sync_daemon IFNAME [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]` (the
 /// instance and the id may also come third and fourth without their words, as keepalived
@@ -1304,7 +1300,7 @@ fn lvs_sync_daemon(s: &Setting) -> Option<p::LvsSyncDaemon> {
 
 /// The plan's garp timing from the resolved one.
 fn garp(g: &crate::resolve::vrrp::Garp) -> p::Garp {
-    let ms = |us: u64| us.saturating_add(500) / 1000;
+    let ms = us_to_ms;
     p::Garp {
         master_delay_ms: ms(g.master_delay_us.value),
         master_repeat: g.master_repeat.value,

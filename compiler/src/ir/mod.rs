@@ -28,6 +28,17 @@ pub struct Arg {
     pub span: Span,
 }
 
+/// Microseconds as the plan's whole milliseconds: rounded half up, but a duration that is
+/// not zero stays at least 1 ms (zero means "off" for several settings, such as the garp
+/// intervals, and keepalived reads 0.0004 s as on).
+pub fn us_to_ms(us: u64) -> u64 {
+    if us == 0 {
+        0
+    } else {
+        (us.saturating_add(500) / 1000).max(1)
+    }
+}
+
 /// A value line of a value block.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
@@ -213,7 +224,7 @@ impl Block {
 
     /// A duration in whole milliseconds (rounded half up).
     pub fn millis(&self, name: &str) -> Option<u64> {
-        self.micros(name).map(|us| us.saturating_add(500) / 1000)
+        self.micros(name).map(us_to_ms)
     }
 
     pub fn ip(&self, name: &str) -> Option<IpAddr> {
@@ -481,6 +492,18 @@ pub fn texts(line: &Line) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duration_that_is_not_zero_never_rounds_to_zero() {
+        assert_eq!(us_to_ms(0), 0);
+        assert_eq!(us_to_ms(1), 1);
+        assert_eq!(us_to_ms(400), 1);
+        assert_eq!(us_to_ms(1_499), 1);
+        assert_eq!(us_to_ms(1_500), 2);
+        assert_eq!(us_to_ms(u64::MAX), u64::MAX / 1000);
+        let c = ir("global_defs {\n    vrrp_garp_interval 0.0004\n}\n");
+        assert_eq!(c.global.millis("vrrp_garp_interval"), Some(1));
+    }
 
     fn ir(text: &str) -> Config {
         build(&vigil_grammar::parse_text("/t/keepalived.conf", text))
