@@ -21,7 +21,7 @@
 //! global definitions, the virtual/real servers' and checkers' flags and thresholds, the
 //! track_file, vrrp_track_process and bfd_instance definitions (the BFD process's own dump, from a
 //! run on the configuration's bfd_instance blocks alone) and the instances' tracked processes
-//! and BFDs.
+//! and BFDs, the notify FIFOs and LVS timeouts, and the sync groups' notify scripts.
 //!
 //! Prints `plan differential: N mutants (K rejected by keepalived), F fields compared, M
 //! mismatches`, the plan fields compared, and the gaps: dump lines no comparison reads, and
@@ -908,11 +908,88 @@ fn instance_trackers(t: &mut Tally, ctx: &str, i: &p::VrrpInstance, d: &Obj) {
     t.eq(ctx, "track_bfd", bfds.join("; "), d.list("Tracked BFDs").join("; "));
 }
 
+/// The notify FIFOs of one process (`notify_fifo` and the process's own one) and the LVS
+/// timeouts, as the global definitions print them.
+fn fifo_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, d: &Obj, vrrp: bool) {
+    let gl = &plan.global;
+    let own = if vrrp {
+        ("VRRP notify fifo", &gl.vrrp_notify_fifo)
+    } else {
+        ("LVS notify fifo", &gl.lvs_notify_fifo)
+    };
+    for (label, fifo) in [("Global notify fifo", &gl.notify_fifo), own] {
+        let ours = fifo.as_ref().map(|f| {
+            let script = f
+                .script
+                .as_ref()
+                .filter(|c| runs_here(gl, c) && !cmd_uid(plan, c).starts_with('?'));
+            format!("{} script {:?}", f.path, script.map(|c| plan_cmd(plan, c)))
+        });
+        let theirs = raw_starting(d, &format!("{label} = ")).map(|l| {
+            let path = l[label.len() + 3..].rsplit_once(", uid:gid ").map_or(l, |x| x.0);
+            let script = raw_starting(d, &format!("{label} script = ")).map(dumped_cmd);
+            format!("{path} script {script:?}")
+        });
+        t.eq(
+            ctx,
+            "notify_fifo",
+            format!("{label} {}", ours.unwrap_or_else(|| "none".into())),
+            format!("{label} {}", theirs.unwrap_or_else(|| "none".into())),
+        );
+    }
+    // keepalived 2.2.7 labels the UDP timeout `LVS TCP timeout` too: compared as the lines in
+    // order.
+    let s = |ms: u64| (ms / 1000).to_string();
+    let ours: Vec<String> = [
+        ("LVS TCP timeout", gl.lvs_timeout_tcp_ms),
+        ("LVS TCP FIN timeout", gl.lvs_timeout_tcpfin_ms),
+        ("LVS TCP timeout", gl.lvs_timeout_udp_ms),
+    ]
+    .into_iter()
+    .filter_map(|(l, v)| v.filter(|v| *v > 0).map(|v| format!("{l} = {}", s(v))))
+    .collect();
+    let theirs: Vec<&str> = d
+        .raw
+        .iter()
+        .filter(|l| l.starts_with("LVS TCP "))
+        .map(String::as_str)
+        .collect();
+    t.eq(ctx, "lvs_timeouts", ours.join("; "), theirs.join("; "));
+}
+
+/// A sync group's notify scripts.
+fn sync_group_notify(t: &mut Tally, ctx: &str, plan: &p::Plan, g: &p::SyncGroup, d: &Obj) {
+    let n = &g.notify;
+    for (label, cmd) in [
+        ("Backup", &n.backup),
+        ("Master", &n.master),
+        ("Fault", &n.fault),
+        ("Stop", &n.stop),
+        ("Generic", &n.any),
+    ] {
+        if cmd
+            .as_ref()
+            .is_some_and(|c| !runs_here(&plan.global, c) || cmd_uid(plan, c).starts_with('?'))
+        {
+            continue; // keepalived drops a script this host lacks
+        }
+        let dumped = raw_starting(d, &format!("{label} state transition script = ")).map(dumped_cmd);
+        let ours = cmd.as_ref().map(|c| plan_cmd(plan, c));
+        t.eq(
+            ctx,
+            "sync_group_notify",
+            format!("{label} {ours:?}"),
+            format!("{label} {dumped:?}"),
+        );
+    }
+}
+
 fn sync_group_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, groups: &[Obj]) {
     for g in &plan.sync_groups {
         let head = format!("VRRP Sync Group = {},", g.name);
         if let Some(d) = groups.iter().find(|o| o.head.starts_with(&head)) {
             let gctx = format!("{ctx} group {}", g.name);
+            sync_group_notify(t, &gctx, plan, g, d);
             t.eq(
                 &gctx,
                 "sync_group_tracking_weight",
@@ -972,6 +1049,7 @@ fn extra(
         sync_group_extra(t, name, plan, &groups);
         trackers_extra(t, name, plan, lines, bfd);
         global_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
+        fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
     }
     if let Some(lines) = check {
         let s = sections(lines);
@@ -989,6 +1067,7 @@ fn extra(
         if vrrp.is_none() {
             global_extra(t, &format!("{name} global"), plan, &global_obj(lines), false);
         }
+        fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), false);
     }
 }
 
@@ -1163,6 +1242,15 @@ const READ: &[&str] = &[
     "sync group: Tracked scripts",
     "sync group: Num member",
     "sync group: Using smtp",
+    "global: Global notify fifo",
+    "global: VRRP notify fifo",
+    "global: LVS notify fifo",
+    "global: LVS TCP",
+    "sync group: Backup state",
+    "sync group: Master state",
+    "sync group: Fault state",
+    "sync group: Stop state",
+    "sync group: Generic state",
     "global: Router ID",
     "global: Script security",
     "global: Default script",
@@ -1357,8 +1445,11 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("global.vrrp_garp_interval_ms", &["vrrp_garp_interval_ms"]),
     ("global.vrrp_gna_interval_ms", &["vrrp_gna_interval_ms"]),
     ("global.vrrp_startup_delay_ms", &["vrrp_startup_delay_ms"]),
-    ("global.notify_fifo / vrrp_notify_fifo / lvs_notify_fifo", &[]),
-    ("global.lvs_timeout_*", &[]),
+    (
+        "global.notify_fifo / vrrp_notify_fifo / lvs_notify_fifo",
+        &["notify_fifo"],
+    ),
+    ("global.lvs_timeout_*", &["lvs_timeouts"]),
     ("global.dynamic_interfaces", &["dynamic_interfaces"]),
     ("static_addresses / static_routes / static_rules", &[]),
     (
@@ -1455,13 +1546,16 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("vrrp_instance.higher_prio_send_advert", &["higher_prio_send_advert"]),
     ("vrrp_instance.skip_check_adv_addr", &["skip_check_adv_addr"]),
     ("vrrp_instance.old_unicast_checksum", &["old_unicast_checksum"]),
-    // keepalived 2.2.8's keyword: 2.2.7 does not know it.
-    ("vrrp_instance.v3_checksum_as_v2", &[]),
+    // keepalived 2.2.8's keyword: 2.2.7 does not know it, so its dump cannot show it.
+    (
+        "vrrp_instance.v3_checksum_as_v2 (2.2.8's keyword, not dumped by keepalived 2.2.7)",
+        &[],
+    ),
     ("vrrp_instance.strict", &["strict"]),
     ("vrrp_instance.sync_group", &["sync_group"]),
     ("sync_group.members", &["sync_group_members"]),
     ("sync_group.track", &["sync_group_track_script"]),
-    ("sync_group.notify", &[]),
+    ("sync_group.notify", &["sync_group_notify"]),
     ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
     ("virtual_server_groups", &[]),
     ("virtual_server.key", &["virtual_servers", "vs_family"]),

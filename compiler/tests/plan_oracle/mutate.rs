@@ -255,7 +255,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
         })
     };
     let v = |x: &str| x.to_string();
-    match rng.below(43) {
+    match rng.below(44) {
         // ---- VRRP instance flags
         0..=3 => {
             let b = inst?;
@@ -878,6 +878,61 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             body.push(v("}"));
             conf.put(r, kind, &body);
             m("checker kind", format!("checker {kind}"), Scope::Check)
+        }
+        43 => {
+            let g = conf.global();
+            let scope = if inst.is_some() && (vs.is_none() || coin(rng)) {
+                Scope::Vrrp
+            } else {
+                Scope::Check
+            };
+            match rng.below(3) {
+                0 => {
+                    // A small pool of paths, so that two FIFOs are now and then the same one.
+                    let mut desc = Vec::new();
+                    for key in ["notify_fifo", "vrrp_notify_fifo", "lvs_notify_fifo"] {
+                        conf.remove(g, &format!("{key}_script"));
+                        if coin(rng) {
+                            conf.remove(g, key);
+                            continue;
+                        }
+                        let path = format!("/tmp/vigil-plan-diff-fifo-{}", 1 + rng.below(3));
+                        let g = conf.global();
+                        match rng.below(3) {
+                            0 => conf.set(g, key, &path),
+                            // keepalived 2.2.7: the words after the path are its owner.
+                            1 => conf.set(g, key, &format!("{path} {}", pick(rng, &["root", "nobody"]))),
+                            _ => {
+                                conf.set(g, key, &path);
+                                let g = conf.global();
+                                conf.set(g, &format!("{key}_script"), "\"/bin/echo script\"");
+                            }
+                        }
+                        desc.push(format!("{key} {path}"));
+                    }
+                    m("notify fifo", desc.join(", "), scope)
+                }
+                1 => {
+                    let mut words = Vec::new();
+                    for k in ["tcp", "tcpfin", "udp"] {
+                        if coin(rng) {
+                            words.push(format!("{k} {}", pick(rng, &["1", "30", "120", "900"])));
+                        }
+                    }
+                    if words.is_empty() {
+                        conf.remove(g, "lvs_timeouts");
+                    } else {
+                        conf.set(g, "lvs_timeouts", &words.join(" "));
+                    }
+                    m("lvs_timeouts", words.join(" "), scope)
+                }
+                _ => {
+                    inst?;
+                    let d = pick(rng, &["0", "0.5", "1", "2"]);
+                    conf.set(g, "vrrp_startup_delay", d);
+                    m("vrrp_startup_delay", format!("vrrp_startup_delay {d}"), Scope::Vrrp)
+                }
+            }
         }
         40..=42 => {
             let b = inst?;
