@@ -85,10 +85,32 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
     {
         t.scripts.retain(|r| kept(&r.name));
     }
-    plan.track_files = cx.track_files();
+    plan.virtual_servers = cx.virtual_servers(vs);
+    // keepalived forgets a track_file that nothing tracks.
+    let mut tracked_files: std::collections::HashSet<String> = plan
+        .virtual_servers
+        .iter()
+        .flat_map(|v| v.real_servers.iter())
+        .flat_map(|r| r.checkers.iter())
+        .filter_map(|c| match &c.kind {
+            p::CheckerKind::File(r) => Some(r.name.clone()),
+            _ => None,
+        })
+        .collect();
+    tracked_files.extend(
+        plan.vrrp_instances
+            .iter()
+            .map(|i| &i.track)
+            .chain(plan.sync_groups.iter().map(|g| &g.track))
+            .flat_map(|t| t.files.iter().map(|r| r.name.clone())),
+    );
+    plan.track_files = cx
+        .track_files()
+        .into_iter()
+        .filter(|f| tracked_files.contains(&f.name))
+        .collect();
     plan.track_processes = cx.track_processes();
     plan.bfd_instances = cx.bfd_instances();
-    plan.virtual_servers = cx.virtual_servers(vs);
     let used: Vec<String> = plan
         .virtual_servers
         .iter()
@@ -124,6 +146,67 @@ struct Cx<'a> {
 
 fn name_of(s: &Setting) -> Option<String> {
     s.arg(0).map(|a| a.text.to_string())
+}
+
+/// A vrrp_track_process's quorum and delays as keepalived reads them, in file order: a
+/// `quorum` above the `quorum_max` read so far is ignored, and so is a `quorum_max` below the
+/// quorum (unless 0, which is allowed with the default quorum and sets the quorum to 0);
+/// `delay` sets both delays, `terminate_delay` and `fork_delay` one each.
+struct ProcessSettings {
+    quorum: u32,
+    quorum_max: Option<u32>,
+    terminate_delay_ms: u64,
+    fork_delay_ms: u64,
+}
+
+fn process_settings(b: &Block) -> ProcessSettings {
+    let mut out = ProcessSettings {
+        quorum: 1,
+        quorum_max: None,
+        terminate_delay_ms: 0,
+        fork_delay_ms: 0,
+    };
+    let uint = |s: &Setting| match s.args.first().map(|a| &a.value) {
+        Some(Value::Uint(v)) => u32::try_from(*v).ok(),
+        _ => None,
+    };
+    let ms = |s: &Setting| match s.args.first().map(|a| &a.value) {
+        Some(Value::Micros(us)) => Some(us.saturating_add(500) / 1000),
+        Some(Value::Uint(v)) => Some(v.saturating_mul(1000)),
+        _ => None,
+    };
+    for s in b.settings.iter().filter(|s| !s.from_default) {
+        match s.name() {
+            "quorum" => {
+                if let Some(q) = uint(s).filter(|q| *q <= out.quorum_max.unwrap_or(u32::MAX)) {
+                    out.quorum = q;
+                }
+            }
+            "quorum_max" => {
+                let Some(m) = uint(s) else { continue };
+                if (m != 0 || out.quorum > 1) && m < out.quorum {
+                    continue;
+                }
+                out.quorum_max = Some(m);
+                if m == 0 {
+                    out.quorum = 0;
+                } else if out.quorum == 0 {
+                    out.quorum = 1;
+                }
+            }
+            "delay" | "terminate_delay" | "fork_delay" => {
+                let Some(d) = ms(s) else { continue };
+                if s.name() != "fork_delay" {
+                    out.terminate_delay_ms = d;
+                }
+                if s.name() != "terminate_delay" {
+                    out.fork_delay_ms = d;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A `weight W [reverse]` setting.
@@ -892,18 +975,20 @@ impl<'a> Cx<'a> {
                 None if process.len() > 1 => Some("exact".to_string()),
                 None => None,
             };
+            let t = process_settings(b);
             out.push(p::TrackProcess {
                 name,
+                // Parameters, or any param_match, make keepalived match the whole command line.
+                full_command: b.flag("full_command") || process.len() > 1 || b.has("param_match"),
                 process,
                 param_match: param_match.and_then(|m| m.parse().ok()),
-                full_command: b.flag("full_command"),
                 weight,
                 weight_reverse,
-                quorum: b.uint("quorum").unwrap_or(1) as u32,
-                quorum_max: b.uint("quorum_max").map(|v| v as u32),
+                quorum: t.quorum,
+                quorum_max: t.quorum_max,
                 delay_ms: b.millis("delay").unwrap_or(0),
-                terminate_delay_ms: b.millis("terminate_delay").unwrap_or(0),
-                fork_delay_ms: b.millis("fork_delay").unwrap_or(0),
+                terminate_delay_ms: t.terminate_delay_ms,
+                fork_delay_ms: t.fork_delay_ms,
                 origin: self.origin(s.site),
             });
         }
@@ -923,9 +1008,30 @@ impl<'a> Cx<'a> {
                     .and_then(|t| crate::schema::value::parse_secs(t).ok())
                     .map_or(d, |u| u.saturating_add(500_000) / 1_000_000)
             };
+            // `ttl` and `hoplimit` are one setting (the last written); by default 255 for IPv4,
+            // 64 for IPv6. keepalived lowers max_hops to it.
+            let ttl = b
+                .settings
+                .iter()
+                .rev()
+                .find(|s| matches!(s.name(), "ttl" | "hoplimit"))
+                .and_then(|s| match s.args.first().map(|a| &a.value) {
+                    Some(Value::Uint(v)) => u8::try_from(*v).ok(),
+                    _ => None,
+                });
+            let neighbor_ip = b.ip("neighbor_ip").or_else(|| b.ip("neighbour_ip"));
+            let sends_ttl = ttl.unwrap_or(if neighbor_ip.is_some_and(|a| a.is_ipv6()) {
+                64
+            } else {
+                255
+            });
+            let max_hops = b
+                .int("max_hops")
+                .and_then(|v| u8::try_from(v).ok())
+                .map(|v| v.min(sends_ttl));
             out.push(p::BfdInstance {
                 name,
-                neighbor_ip: b.ip("neighbor_ip").or_else(|| b.ip("neighbour_ip")),
+                neighbor_ip,
                 source_ip: b.ip("source_ip"),
                 min_rx_ms: ms("min_rx", 10),
                 min_tx_ms: ms("min_tx", 10),
@@ -933,8 +1039,8 @@ impl<'a> Cx<'a> {
                 multiplier: b.uint("multiplier").unwrap_or(5) as u32,
                 passive: b.flag("passive"),
                 multihop: b.flag("multihop"),
-                ttl: b.uint("ttl").or_else(|| b.uint("hoplimit")).map(|v| v as u8),
-                max_hops: b.uint("max_hops").map(|v| v as u8),
+                ttl,
+                max_hops,
                 weight,
                 weight_reverse,
                 used_by: ["vrrp", "checker"]
@@ -1351,6 +1457,51 @@ mod tests {
                 config_id: None,
             },
         )
+    }
+
+    #[test]
+    fn trackers_as_keepalived_reads_them() {
+        // Checked against keepalived 2.2.7's -d dump (VRRP Track processes, BFD Topology,
+        // VRRP Track files) by the plan differential.
+        let p = plan(
+            "vrrp_track_process P {\n process sshd -D\n delay 2.5\n fork_delay 1\n quorum_max 0\n}\n\
+             vrrp_track_process Q {\n process sshd\n param_match partial\n terminate_delay 3\n delay 4\n quorum 5\n quorum_max 3\n}\n\
+             vrrp_track_process R {\n process sshd\n}\n\
+             bfd_instance B {\n neighbor_ip fd00::9\n ttl 200\n hoplimit 10\n max_hops 50\n}\n\
+             bfd_instance C {\n neighbor_ip 10.0.0.9\n max_hops 100\n}\n\
+             track_file F {\n file /tmp/f\n}\ntrack_file UNUSED {\n file /tmp/u\n}\n\
+             vrrp_instance A {\n interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n 10.0.0.1/24\n }\n \
+             track_process {\n P\n Q\n R\n }\n track_file {\n F\n }\n}\n",
+        );
+        let t = &p.track_processes;
+        assert_eq!(
+            (t[0].terminate_delay_ms, t[0].fork_delay_ms),
+            (2500, 1000),
+            "delay sets both, in order"
+        );
+        assert!(t[0].full_command, "parameters match the whole command line");
+        assert_eq!(
+            (t[0].quorum, t[0].quorum_max),
+            (0, Some(0)),
+            "quorum_max 0 zeroes the quorum"
+        );
+        assert_eq!((t[1].terminate_delay_ms, t[1].fork_delay_ms), (4000, 4000));
+        assert!(t[1].full_command, "param_match sets full_command");
+        assert_eq!(
+            (t[1].quorum, t[1].quorum_max),
+            (5, None),
+            "a quorum_max below the quorum is ignored"
+        );
+        assert!(!t[2].full_command);
+        let b = &p.bfd_instances;
+        assert_eq!(
+            (b[0].ttl, b[0].max_hops),
+            (Some(10), Some(10)),
+            "the last of ttl/hoplimit; max_hops lowered to it"
+        );
+        assert_eq!((b[1].ttl, b[1].max_hops), (None, Some(100)), "IPv4's TTL is 255");
+        let names: Vec<&str> = p.track_files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["F"], "keepalived forgets a track_file nothing tracks");
     }
 
     #[test]

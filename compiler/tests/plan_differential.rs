@@ -11,14 +11,17 @@
 //! switch unicast and multicast, set priority/state combinations, non-round timers, tracking
 //! weights (with and without a sync group's `sync_group_tracking_weight`), checker timing at the
 //! virtual-server, real-server and checker levels, real-server ports under NAT/DR/TUN, fwmark
-//! services, quorum and hysteresis. Only mutants that keepalived-check compiles without errors
+//! services, quorum and hysteresis, track_file / vrrp_track_process / bfd_instance definitions. Only mutants that keepalived-check compiles without errors
 //! are kept; those keepalived itself refuses to load (no complete dump) are counted.
 //!
 //! Besides what the plan oracle compares, it compares each instance's strict mode,
 //! lower_prio_no_advert, higher_prio_send_advert, skip_check_adv_addr, dont_track_primary,
 //! unicast/multicast, check_unicast_src, unicast TTL, old_unicast_checksum, source and multicast
 //! addresses, the VMAC or ipvlan (its name, MAC address and xmit_base), notify scripts and their users, the sync groups' tracking weight, the scripts' users, the
-//! global definitions, and the virtual/real servers' and checkers' flags and thresholds.
+//! global definitions, the virtual/real servers' and checkers' flags and thresholds, the
+//! track_file, vrrp_track_process and bfd_instance definitions (the BFD process's own dump, from a
+//! run on the configuration's bfd_instance blocks alone) and the instances' tracked processes
+//! and BFDs, the notify FIFOs and LVS timeouts, and the sync groups' notify scripts.
 //!
 //! Prints `plan differential: N mutants (K rejected by keepalived), F fields compared, M
 //! mismatches`, the plan fields compared, and the gaps: dump lines no comparison reads, and
@@ -91,6 +94,16 @@ fn bases() -> Vec<(String, String)> {
     dir(&root().join("tests/data/plan-oracle"), &|n| n.ends_with(".conf"));
     out.extend(mutate::generated());
     out
+}
+
+/// A configuration's bfd_instance blocks alone, written beside it, for a [`Mode::Bfd`] run.
+fn bfd_file(text: &str, path: &Path) -> Option<PathBuf> {
+    if !text.contains("bfd_instance") {
+        return None;
+    }
+    let b = path.with_extension("bfd.conf");
+    std::fs::write(&b, bfd_only(text)).ok()?;
+    Some(b)
 }
 
 struct Mutant {
@@ -668,11 +681,315 @@ fn checker_kind_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, c: &p::Checker, 
     }
 }
 
+/// `Weight = -10` / `Weight = 20 reverse` → as [`weight_text`].
+fn tracker_weight(w: i32, rev: bool) -> String {
+    weight_text(w, rev)
+}
+
+/// The track_file, vrrp_track_process and bfd_instance definitions (the VRRP process's
+/// `VRRP Track files`, `VRRP Track processes` and `VRRP Track BFDs` sections, and the BFD
+/// process's `BFD Topology`), and each instance's tracked processes and BFDs.
+fn trackers_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, lines: &[String], bfd: Option<&[String]>) {
+    let s = sections(lines);
+    let sec = |n: &str| objects(s.get(n).map_or(&[][..], Vec::as_slice));
+    let named = |objs: &[Obj], prefix: &str| -> BTreeMap<String, Obj> {
+        objs.iter()
+            .filter_map(|o| o.head.strip_prefix(prefix).map(|n| (n.to_string(), o.clone())))
+            .collect()
+    };
+    let g = |d: &Obj, k: &str| d.get(k).unwrap_or("(absent)").to_string();
+    // keepalived forgets a track_file nothing tracks.
+    let files = named(&sec("VRRP Track files"), "Track file = ");
+    let tracked: BTreeSet<&str> = plan
+        .vrrp_instances
+        .iter()
+        .map(|i| &i.track)
+        .chain(plan.sync_groups.iter().map(|g| &g.track))
+        .flat_map(|tr| tr.files.iter().map(|r| r.name.as_str()))
+        .collect();
+    let ours: Vec<&str> = plan
+        .track_files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| tracked.contains(n))
+        .collect();
+    t.eq(
+        ctx,
+        "track_files",
+        ours.join(" "),
+        files.keys().cloned().collect::<Vec<_>>().join(" "),
+    );
+    for f in &plan.track_files {
+        if let Some(d) = files.get(&f.name) {
+            let fctx = format!("{ctx} track_file {}", f.name);
+            t.eq(&fctx, "track_file_path", &f.file, g(d, "File"));
+            t.eq(
+                &fctx,
+                "track_file_weight",
+                tracker_weight(f.weight, f.weight_reverse),
+                g(d, "Weight"),
+            );
+        }
+    }
+    let procs = named(&sec("VRRP Track processes"), "VRRP Track process = ");
+    let ours: BTreeSet<&str> = plan.track_processes.iter().map(|x| x.name.as_str()).collect();
+    t.eq(
+        ctx,
+        "track_processes",
+        ours.into_iter().collect::<Vec<_>>().join(" "),
+        procs.keys().cloned().collect::<Vec<_>>().join(" "),
+    );
+    for x in &plan.track_processes {
+        let Some(d) = procs.get(&x.name) else { continue };
+        let pctx = format!("{ctx} track_process {}", x.name);
+        t.eq(
+            &pctx,
+            "process_name",
+            x.process.first().map_or("", String::as_str),
+            g(d, "Process"),
+        );
+        t.eq(
+            &pctx,
+            "process_params",
+            if x.process.len() > 1 {
+                x.process[1..].join(" ")
+            } else {
+                "(absent)".into()
+            },
+            g(d, "Parameters"),
+        );
+        let dumped_match = match raw_starting(d, "Param match") {
+            Some("Param match") => "exact",
+            Some(l) => l.rsplit(' ').next().unwrap_or(l),
+            None => "none",
+        };
+        t.eq(
+            &pctx,
+            "process_param_match",
+            x.param_match.map_or("none", |m| m.as_str()),
+            dumped_match,
+        );
+        t.eq(&pctx, "process_quorum", x.quorum, g(d, "Min processes"));
+        t.eq(
+            &pctx,
+            "process_quorum_max",
+            x.quorum_max.map_or("(absent)".to_string(), |q| q.to_string()),
+            g(d, "Max processes"),
+        );
+        t.eq(
+            &pctx,
+            "process_weight",
+            tracker_weight(x.weight, x.weight_reverse),
+            g(d, "Weight"),
+        );
+        let secs = |v: String| secs_ms(v.trim_end_matches('s'));
+        t.eq(
+            &pctx,
+            "process_terminate_delay_ms",
+            x.terminate_delay_ms,
+            secs(g(d, "Terminate delay")),
+        );
+        t.eq(
+            &pctx,
+            "process_fork_delay_ms",
+            x.fork_delay_ms,
+            secs(g(d, "Fork delay")),
+        );
+        t.eq(&pctx, "process_full_command", x.full_command, g(d, "Full command"));
+    }
+    let bfds = named(&sec("VRRP Track BFDs"), "VRRP Track BFD = ");
+    // The VRRP process knows the sessions that send it events.
+    let ours: Vec<&str> = plan
+        .bfd_instances
+        .iter()
+        .filter(|b| b.used_by.is_empty() || b.used_by.contains(&p::BfdUser::Vrrp))
+        .map(|b| b.name.as_str())
+        .collect();
+    let mut sorted = ours.clone();
+    sorted.sort();
+    t.eq(
+        ctx,
+        "bfd_instances",
+        sorted.join(" "),
+        bfds.keys().cloned().collect::<Vec<_>>().join(" "),
+    );
+    for b in &plan.bfd_instances {
+        if let Some(d) = bfds.get(&b.name) {
+            let bctx = format!("{ctx} bfd {}", b.name);
+            t.eq(
+                &bctx,
+                "bfd_weight",
+                tracker_weight(b.weight, b.weight_reverse),
+                g(d, "Weight"),
+            );
+        }
+    }
+    // The BFD process's own dump (a Mode::Bfd run).
+    let Some(bfd) = bfd else { return };
+    let bs = sections(bfd);
+    let topo = named(
+        &objects(bs.get("BFD Topology").map_or(&[][..], Vec::as_slice)),
+        "BFD Instance = ",
+    );
+    for b in &plan.bfd_instances {
+        let bctx = format!("{ctx} bfd {}", b.name);
+        let Some(d) = topo.get(&b.name) else { continue };
+        let ip = |a: Option<IpAddr>| a.map_or("(absent)".to_string(), |a| a.to_string());
+        t.eq(&bctx, "bfd_neighbor_ip", ip(b.neighbor_ip), g(d, "Neighbor IP"));
+        t.eq(&bctx, "bfd_source_ip", ip(b.source_ip), g(d, "Source IP"));
+        let us = |v: String| us_ms(&v);
+        t.eq(
+            &bctx,
+            "bfd_min_rx_ms",
+            b.min_rx_ms,
+            us(g(d, "Required min RX interval")),
+        );
+        t.eq(&bctx, "bfd_min_tx_ms", b.min_tx_ms, us(g(d, "Desired min TX interval")));
+        t.eq(
+            &bctx,
+            "bfd_idle_tx_ms",
+            b.idle_tx_ms,
+            us(g(d, "Desired idle TX interval")),
+        );
+        t.eq(&bctx, "bfd_multiplier", b.multiplier, g(d, "Detection multiplier"));
+        t.eq(&bctx, "bfd_passive", b.passive, g(d, "passive"));
+        let v6 = b.neighbor_ip.is_some_and(|a| a.is_ipv6());
+        let ttl = b.ttl.unwrap_or(if v6 { 64 } else { 255 });
+        t.eq(&bctx, "bfd_ttl", ttl, g(d, if v6 { "hoplimit" } else { "TTL" }));
+        t.eq(&bctx, "bfd_max_hops", b.max_hops.unwrap_or(0), g(d, "max_hops"));
+        let to = |u: p::BfdUser| {
+            if b.used_by.is_empty() || b.used_by.contains(&u) {
+                "Yes"
+            } else {
+                "No"
+            }
+        };
+        t.eq(
+            &bctx,
+            "bfd_used_by",
+            format!("{} {}", to(p::BfdUser::Vrrp), to(p::BfdUser::Checker)),
+            format!(
+                "{} {}",
+                g(d, "send event to VRRP process"),
+                g(d, "send event to checker process")
+            ),
+        );
+    }
+    let topo_names: BTreeSet<&str> = topo.keys().map(String::as_str).collect();
+    let all: BTreeSet<&str> = plan.bfd_instances.iter().map(|b| b.name.as_str()).collect();
+    t.eq(
+        ctx,
+        "bfd_topology",
+        all.into_iter().collect::<Vec<_>>().join(" "),
+        topo_names.into_iter().collect::<Vec<_>>().join(" "),
+    );
+}
+
+/// An instance's tracked processes and BFDs.
+fn instance_trackers(t: &mut Tally, ctx: &str, i: &p::VrrpInstance, d: &Obj) {
+    let procs: Vec<String> = i
+        .track
+        .processes
+        .iter()
+        .map(|x| format!("{}, weight {}", x.name, weight_text(x.weight, x.reverse)))
+        .collect();
+    t.eq(
+        ctx,
+        "track_process",
+        procs.join("; "),
+        d.list("Tracked processes").join("; "),
+    );
+    let bfds: Vec<String> = i
+        .track
+        .bfds
+        .iter()
+        .map(|x| format!("{}: weight {}", x.name, weight_text(x.weight, x.reverse)))
+        .collect();
+    t.eq(ctx, "track_bfd", bfds.join("; "), d.list("Tracked BFDs").join("; "));
+}
+
+/// The notify FIFOs of one process (`notify_fifo` and the process's own one) and the LVS
+/// timeouts, as the global definitions print them.
+fn fifo_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, d: &Obj, vrrp: bool) {
+    let gl = &plan.global;
+    let own = if vrrp {
+        ("VRRP notify fifo", &gl.vrrp_notify_fifo)
+    } else {
+        ("LVS notify fifo", &gl.lvs_notify_fifo)
+    };
+    for (label, fifo) in [("Global notify fifo", &gl.notify_fifo), own] {
+        let ours = fifo.as_ref().map(|f| {
+            let script = f
+                .script
+                .as_ref()
+                .filter(|c| runs_here(gl, c) && !cmd_uid(plan, c).starts_with('?'));
+            format!("{} script {:?}", f.path, script.map(|c| plan_cmd(plan, c)))
+        });
+        let theirs = raw_starting(d, &format!("{label} = ")).map(|l| {
+            let path = l[label.len() + 3..].rsplit_once(", uid:gid ").map_or(l, |x| x.0);
+            let script = raw_starting(d, &format!("{label} script = ")).map(dumped_cmd);
+            format!("{path} script {script:?}")
+        });
+        t.eq(
+            ctx,
+            "notify_fifo",
+            format!("{label} {}", ours.unwrap_or_else(|| "none".into())),
+            format!("{label} {}", theirs.unwrap_or_else(|| "none".into())),
+        );
+    }
+    // keepalived 2.2.7 labels the UDP timeout `LVS TCP timeout` too: compared as the lines in
+    // order.
+    let s = |ms: u64| (ms / 1000).to_string();
+    let ours: Vec<String> = [
+        ("LVS TCP timeout", gl.lvs_timeout_tcp_ms),
+        ("LVS TCP FIN timeout", gl.lvs_timeout_tcpfin_ms),
+        ("LVS TCP timeout", gl.lvs_timeout_udp_ms),
+    ]
+    .into_iter()
+    .filter_map(|(l, v)| v.filter(|v| *v > 0).map(|v| format!("{l} = {}", s(v))))
+    .collect();
+    let theirs: Vec<&str> = d
+        .raw
+        .iter()
+        .filter(|l| l.starts_with("LVS TCP "))
+        .map(String::as_str)
+        .collect();
+    t.eq(ctx, "lvs_timeouts", ours.join("; "), theirs.join("; "));
+}
+
+/// A sync group's notify scripts.
+fn sync_group_notify(t: &mut Tally, ctx: &str, plan: &p::Plan, g: &p::SyncGroup, d: &Obj) {
+    let n = &g.notify;
+    for (label, cmd) in [
+        ("Backup", &n.backup),
+        ("Master", &n.master),
+        ("Fault", &n.fault),
+        ("Stop", &n.stop),
+        ("Generic", &n.any),
+    ] {
+        if cmd
+            .as_ref()
+            .is_some_and(|c| !runs_here(&plan.global, c) || cmd_uid(plan, c).starts_with('?'))
+        {
+            continue; // keepalived drops a script this host lacks
+        }
+        let dumped = raw_starting(d, &format!("{label} state transition script = ")).map(dumped_cmd);
+        let ours = cmd.as_ref().map(|c| plan_cmd(plan, c));
+        t.eq(
+            ctx,
+            "sync_group_notify",
+            format!("{label} {ours:?}"),
+            format!("{label} {dumped:?}"),
+        );
+    }
+}
+
 fn sync_group_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, groups: &[Obj]) {
     for g in &plan.sync_groups {
         let head = format!("VRRP Sync Group = {},", g.name);
         if let Some(d) = groups.iter().find(|o| o.head.starts_with(&head)) {
             let gctx = format!("{ctx} group {}", g.name);
+            sync_group_notify(t, &gctx, plan, g, d);
             t.eq(
                 &gctx,
                 "sync_group_tracking_weight",
@@ -702,7 +1019,14 @@ fn sync_group_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, groups: &[Obj]) {
     }
 }
 
-fn extra(t: &mut Tally, name: &str, plan: &p::Plan, vrrp: Option<&[String]>, check: Option<&[String]>) {
+fn extra(
+    t: &mut Tally,
+    name: &str,
+    plan: &p::Plan,
+    vrrp: Option<&[String]>,
+    check: Option<&[String]>,
+    bfd: Option<&[String]>,
+) {
     if let Some(lines) = vrrp {
         let s = sections(lines);
         let empty = Vec::new();
@@ -712,6 +1036,7 @@ fn extra(t: &mut Tally, name: &str, plan: &p::Plan, vrrp: Option<&[String]>, che
             let head = format!("VRRP Instance = {}", i.name);
             if let Some(d) = dumped.iter().find(|o| o.head == head) {
                 instance_extra(t, &format!("{name} {}", i.name), plan, i, d, &global);
+                instance_trackers(t, &format!("{name} {}", i.name), i, d);
             }
         }
         let scripts = objects(s.get("VRRP Scripts").unwrap_or(&empty));
@@ -722,7 +1047,9 @@ fn extra(t: &mut Tally, name: &str, plan: &p::Plan, vrrp: Option<&[String]>, che
         }
         let groups = objects(s.get("VRRP Sync groups").unwrap_or(&empty));
         sync_group_extra(t, name, plan, &groups);
+        trackers_extra(t, name, plan, lines, bfd);
         global_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
+        fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
     }
     if let Some(lines) = check {
         let s = sections(lines);
@@ -740,6 +1067,7 @@ fn extra(t: &mut Tally, name: &str, plan: &p::Plan, vrrp: Option<&[String]>, che
         if vrrp.is_none() {
             global_extra(t, &format!("{name} global"), plan, &global_obj(lines), false);
         }
+        fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), false);
     }
 }
 
@@ -752,7 +1080,7 @@ fn keys_of(o: &Obj) -> Vec<String> {
 }
 
 /// The dump lines of a kind no comparison reads: `Obj` keys per section, for the gaps list.
-fn dumped_keys(vrrp: Option<&[String]>, check: Option<&[String]>, out: &mut BTreeSet<String>) {
+fn dumped_keys(vrrp: Option<&[String]>, check: Option<&[String]>, bfd: Option<&[String]>, out: &mut BTreeSet<String>) {
     let strip = |k: &str| -> String {
         // Values inside keys (`Use VMAC, i/f name vrrp.5`, `Multicast address 224.0.0.18`).
         let k = k.split([',', '=']).next().unwrap_or(k).trim();
@@ -774,8 +1102,27 @@ fn dumped_keys(vrrp: Option<&[String]>, check: Option<&[String]>, out: &mut BTre
                 }
             }
         }
+        for (sec, prefix) in [
+            ("VRRP Track files", "track file"),
+            ("VRRP Track processes", "track process"),
+            ("VRRP Track BFDs", "track bfd"),
+        ] {
+            for o in objects(s.get(sec).map_or(&[][..], Vec::as_slice)) {
+                for r in keys_of(&o) {
+                    out.insert(format!("{prefix}: {}", strip(&r)));
+                }
+            }
+        }
         for r in keys_of(&global_obj(lines)) {
             out.insert(format!("global: {}", strip(&r)));
+        }
+    }
+    if let Some(lines) = bfd {
+        let s = sections(lines);
+        for o in objects(s.get("BFD Topology").map_or(&[][..], Vec::as_slice)) {
+            for r in keys_of(&o) {
+                out.insert(format!("bfd: {}", strip(&r)));
+            }
         }
     }
     if let Some(lines) = check {
@@ -859,11 +1206,51 @@ const READ: &[&str] = &[
     "script: VRRP instances",
     "script: Tracking instances",
     "script: Insecure",
+    "track file: File",
+    "track file: Weight",
+    "track process: Process",
+    "track process: Parameters",
+    "track process: Param match",
+    "track process: Min processes",
+    "track process: Max processes",
+    "track process: Weight",
+    "track process: Terminate delay",
+    "track process: Fork delay",
+    "track process: Full command",
+    "track bfd: Weight",
+    "bfd: Neighbor IP",
+    "bfd: Source IP",
+    "bfd: Required min RX",
+    "bfd: Desired min TX",
+    "bfd: Desired idle TX",
+    "bfd: Detection multiplier",
+    "bfd: TTL",
+    "bfd: hoplimit",
+    "bfd: max_hops",
+    "bfd: passive",
+    "bfd: send event to",
+    // run-time state
+    "track file: Status",
+    "track file: Tracking instances",
+    "track process: Current processes",
+    "track process: Have quorum",
+    "track process: Tracking instances",
+    "track bfd: Bfd is",
+    "track bfd: Tracking",
     "sync group: VRRP member instances",
     "sync group: sync group tracking weight",
     "sync group: Tracked scripts",
     "sync group: Num member",
     "sync group: Using smtp",
+    "global: Global notify fifo",
+    "global: VRRP notify fifo",
+    "global: LVS notify fifo",
+    "global: LVS TCP",
+    "sync group: Backup state",
+    "sync group: Master state",
+    "sync group: Fault state",
+    "sync group: Stop state",
+    "sync group: Generic state",
     "global: Router ID",
     "global: Script security",
     "global: Default script",
@@ -1058,8 +1445,11 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("global.vrrp_garp_interval_ms", &["vrrp_garp_interval_ms"]),
     ("global.vrrp_gna_interval_ms", &["vrrp_gna_interval_ms"]),
     ("global.vrrp_startup_delay_ms", &["vrrp_startup_delay_ms"]),
-    ("global.notify_fifo / vrrp_notify_fifo / lvs_notify_fifo", &[]),
-    ("global.lvs_timeout_*", &[]),
+    (
+        "global.notify_fifo / vrrp_notify_fifo / lvs_notify_fifo",
+        &["notify_fifo"],
+    ),
+    ("global.lvs_timeout_*", &["lvs_timeouts"]),
     ("global.dynamic_interfaces", &["dynamic_interfaces"]),
     ("static_addresses / static_routes / static_rules", &[]),
     (
@@ -1075,9 +1465,40 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
             "script_init_fail",
         ],
     ),
-    ("track_files", &[]),
-    ("track_processes", &[]),
-    ("bfd_instances", &[]),
+    ("track_files", &["track_files", "track_file_path", "track_file_weight"]),
+    (
+        "track_processes",
+        &[
+            "track_processes",
+            "process_name",
+            "process_params",
+            "process_param_match",
+            "process_quorum",
+            "process_quorum_max",
+            "process_weight",
+            "process_terminate_delay_ms",
+            "process_fork_delay_ms",
+            "process_full_command",
+        ],
+    ),
+    (
+        "bfd_instances",
+        &[
+            "bfd_instances",
+            "bfd_topology",
+            "bfd_weight",
+            "bfd_neighbor_ip",
+            "bfd_source_ip",
+            "bfd_min_rx_ms",
+            "bfd_min_tx_ms",
+            "bfd_idle_tx_ms",
+            "bfd_multiplier",
+            "bfd_passive",
+            "bfd_ttl",
+            "bfd_max_hops",
+            "bfd_used_by",
+        ],
+    ),
     ("vrrp_instance.virtual_router_id", &["vrid"]),
     ("vrrp_instance.version", &["version"]),
     ("vrrp_instance.interface", &["interface"]),
@@ -1105,7 +1526,7 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
         "vrrp_instance.track",
         &["track_interface", "track_script", "track_file"],
     ),
-    ("vrrp_instance.track.processes / bfds", &[]),
+    ("vrrp_instance.track.processes / bfds", &["track_process", "track_bfd"]),
     ("vrrp_instance.dont_track_primary", &["dont_track_primary"]),
     ("vrrp_instance.notify", &["notify_script", "notify_priority_changes"]),
     (
@@ -1125,13 +1546,16 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("vrrp_instance.higher_prio_send_advert", &["higher_prio_send_advert"]),
     ("vrrp_instance.skip_check_adv_addr", &["skip_check_adv_addr"]),
     ("vrrp_instance.old_unicast_checksum", &["old_unicast_checksum"]),
-    // keepalived 2.2.8's keyword: 2.2.7 does not know it.
-    ("vrrp_instance.v3_checksum_as_v2", &[]),
+    // keepalived 2.2.8's keyword: 2.2.7 does not know it, so its dump cannot show it.
+    (
+        "vrrp_instance.v3_checksum_as_v2 (2.2.8's keyword, not dumped by keepalived 2.2.7)",
+        &[],
+    ),
     ("vrrp_instance.strict", &["strict"]),
     ("vrrp_instance.sync_group", &["sync_group"]),
     ("sync_group.members", &["sync_group_members"]),
     ("sync_group.track", &["sync_group_track_script"]),
-    ("sync_group.notify", &[]),
+    ("sync_group.notify", &["sync_group_notify"]),
     ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
     ("virtual_server_groups", &[]),
     ("virtual_server.key", &["virtual_servers", "vs_family"]),
@@ -1341,6 +1765,9 @@ fn plan_differential_over_mutants() {
         if (!plan.virtual_servers.is_empty() || text.contains("virtual_server")) && shim_path.is_some() {
             jobs.push((None, k, Mode::Check, path.clone()));
         }
+        if let Some(b) = bfd_file(text, path) {
+            jobs.push((None, k, Mode::Bfd, b));
+        }
     }
     for (k, m) in mutants.iter().enumerate() {
         if m.vrrp {
@@ -1348,6 +1775,11 @@ fn plan_differential_over_mutants() {
         }
         if m.check {
             jobs.push((Some(k), k, Mode::Check, m.path.clone()));
+        }
+        if m.vrrp {
+            if let Some(b) = bfd_file(&m.text, &m.path) {
+                jobs.push((Some(k), k, Mode::Bfd, b));
+            }
         }
     }
     let outs = parallel_workers(jobs.len(), THREADS, |w, j| {
@@ -1395,10 +1827,10 @@ fn plan_differential_over_mutants() {
             Some(Ok(l)) => Some(l.clone()),
             _ => None,
         };
-        let (v, c) = (get(Mode::Vrrp), get(Mode::Check));
+        let (v, c, b) = (get(Mode::Vrrp), get(Mode::Check), get(Mode::Bfd));
         compare(&mut bt, name, &plan, v.as_deref(), c.as_deref());
-        extra(&mut bt, name, &plan, v.as_deref(), c.as_deref());
-        dumped_keys(v.as_deref(), c.as_deref(), &mut keys_seen);
+        extra(&mut bt, name, &plan, v.as_deref(), c.as_deref(), b.as_deref());
+        dumped_keys(v.as_deref(), c.as_deref(), b.as_deref(), &mut keys_seen);
         t.fields += bt.fields;
         for (f, n) in &bt.by_field {
             *t.by_field.entry(f).or_default() += n;
@@ -1429,7 +1861,7 @@ fn plan_differential_over_mutants() {
             }
             None => None,
         };
-        let (v, c) = (get(Mode::Vrrp), get(Mode::Check));
+        let (v, c, b) = (get(Mode::Vrrp), get(Mode::Check), get(Mode::Bfd));
         if failed {
             keepalived_rejected += 1;
             continue;
@@ -1437,8 +1869,8 @@ fn plan_differential_over_mutants() {
         host_view(&mut m.plan);
         let mut mt = Tally::default();
         compare(&mut mt, &name, &m.plan, v.as_deref(), c.as_deref());
-        extra(&mut mt, &name, &m.plan, v.as_deref(), c.as_deref());
-        dumped_keys(v.as_deref(), c.as_deref(), &mut keys_seen);
+        extra(&mut mt, &name, &m.plan, v.as_deref(), c.as_deref(), b.as_deref());
+        dumped_keys(v.as_deref(), c.as_deref(), b.as_deref(), &mut keys_seen);
         t.fields += mt.fields;
         for (f, n) in &mt.by_field {
             *t.by_field.entry(f).or_default() += n;

@@ -188,7 +188,8 @@ pub struct Plan {
     /// the others).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vrrp_scripts: Vec<VrrpScript>,
-    /// `track_file` blocks.
+    /// `track_file` blocks that some instance, sync group or FILE_CHECK tracks (keepalived
+    /// forgets the others).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub track_files: Vec<TrackFile>,
     /// `vrrp_track_process` blocks.
@@ -865,6 +866,8 @@ pub struct TrackProcess {
     /// `exact` is the default when parameters are given; `None` when none are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_match: Option<ParamMatch>,
+    /// Match the whole command line rather than the process name: `full_command`, or set by
+    /// any parameter or `param_match`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub full_command: bool,
     /// -254 to 254.
@@ -877,8 +880,11 @@ pub struct TrackProcess {
     #[serde(default = "d_1_u32", skip_serializing_if = "is_1_u32")]
     #[schemars(extend("default" = 1))]
     pub quorum: u32,
+    /// `quorum_max 0` (allowed with the default quorum) makes the quorum 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum_max: Option<u32>,
+    /// `delay` as written; it sets both delays, read in file order with `terminate_delay` and
+    /// `fork_delay`: the two fields below are what keepalived ends up with.
     #[serde(default, skip_serializing_if = "is_default")]
     #[schemars(extend("default" = 0))]
     pub delay_ms: u64,
@@ -930,6 +936,7 @@ pub struct BfdInstance {
     pub multihop: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u8>,
+    /// Lowered to the TTL (`ttl`, else 255 for IPv4 and 64 for IPv6) as keepalived does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_hops: Option<u8>,
     /// -253 to 253.

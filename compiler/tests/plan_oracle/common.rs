@@ -162,6 +162,33 @@ pub enum Mode {
     Vrrp,
     /// `-C`: the checker process only.
     Check,
+    /// `-C` on the configuration's `bfd_instance` blocks alone ([`bfd_only`]): the BFD
+    /// process only (no virtual server, so no checker process, whose lines would interleave).
+    Bfd,
+}
+
+/// The configuration's `bfd_instance` blocks alone (what a [`Mode::Bfd`] run reads).
+pub fn bfd_only(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut inside = false;
+    for line in text.lines() {
+        let code = line.split(['#', '!']).next().unwrap_or("");
+        if depth == 0 && code.split_whitespace().next() == Some("bfd_instance") {
+            inside = true;
+        }
+        let opens = code.matches('{').count();
+        let closes = code.matches('}').count();
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+        depth = (depth + opens).saturating_sub(closes);
+        if depth == 0 {
+            inside = false;
+        }
+    }
+    out
 }
 
 /// keepalived's console lines start with a `ctime`-like stamp (`Wed Nov 25 16:58:28 2026: `).
@@ -194,6 +221,12 @@ pub fn dump(
     cmd.args(["netns", "exec", ns, crate::keepalived::KEEPALIVED])
         .arg(if mode == Mode::Vrrp { "-P" } else { "-C" })
         .args(["-n", "-l", "-D", "-d", "-i", CONFIG_ID]);
+    // With a bfd_instance the BFD process starts too and writes its dump into the VRRP
+    // process's: a Mode::Bfd run dumps it alone.
+    let bfd = std::fs::read_to_string(file).is_ok_and(|t| t.contains("bfd_instance"));
+    if mode == Mode::Vrrp && bfd {
+        cmd.arg("-B");
+    }
     crate::keepalived::own_pid_files(&mut cmd, f);
     cmd.arg("-f")
         .arg(file)
@@ -212,12 +245,17 @@ pub fn dump(
     let (marker, done) = match mode {
         Mode::Vrrp => ("------< VRRP Topology >------", "------< Interfaces >------"),
         Mode::Check => ("------< LVS Topology >------", "Activating BFD healthchecker"),
+        // A BFD process that keeps no instance dumps no topology: its global definitions
+        // then end the dump (after a second with nothing more).
+        Mode::Bfd => ("------< Global definitions >------", "------< BFD Topology >------"),
     };
     let start = Instant::now();
     let mut last_len = 0;
     let mut last_change = Instant::now();
     let mut seen = false;
     let mut complete = false;
+    let mut done_at: Option<Instant> = None;
+    let mut bfd_seen = false;
     let outcome = loop {
         std::thread::sleep(Duration::from_millis(25));
         let len = std::fs::metadata(&out_path).map(|m| m.len()).unwrap_or(0);
@@ -227,9 +265,13 @@ pub fn dump(
             if !complete {
                 let text = std::fs::read_to_string(&out_path).unwrap_or_default();
                 seen = text.contains(marker);
-                complete = seen && text.contains(done);
+                if seen && done_at.is_none() && (text.contains(done) || mode == Mode::Bfd) {
+                    done_at = Some(Instant::now());
+                }
+                bfd_seen = text.contains(done);
             }
         }
+        complete = done_at.is_some_and(|d| mode != Mode::Bfd || bfd_seen || d.elapsed() > Duration::from_secs(1));
         if complete && last_change.elapsed() >= QUIET {
             break Ok(());
         }

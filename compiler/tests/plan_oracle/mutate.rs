@@ -255,7 +255,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
         })
     };
     let v = |x: &str| x.to_string();
-    match rng.below(40) {
+    match rng.below(44) {
         // ---- VRRP instance flags
         0..=3 => {
             let b = inst?;
@@ -879,6 +879,65 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             conf.put(r, kind, &body);
             m("checker kind", format!("checker {kind}"), Scope::Check)
         }
+        43 => {
+            let g = conf.global();
+            let scope = if inst.is_some() && (vs.is_none() || coin(rng)) {
+                Scope::Vrrp
+            } else {
+                Scope::Check
+            };
+            match rng.below(3) {
+                0 => {
+                    // A small pool of paths, so that two FIFOs are now and then the same one.
+                    let mut desc = Vec::new();
+                    for key in ["notify_fifo", "vrrp_notify_fifo", "lvs_notify_fifo"] {
+                        conf.remove(g, &format!("{key}_script"));
+                        if coin(rng) {
+                            conf.remove(g, key);
+                            continue;
+                        }
+                        let path = format!("/tmp/vigil-plan-diff-fifo-{}", 1 + rng.below(3));
+                        let g = conf.global();
+                        match rng.below(3) {
+                            0 => conf.set(g, key, &path),
+                            // keepalived 2.2.7: the words after the path are its owner.
+                            1 => conf.set(g, key, &format!("{path} {}", pick(rng, &["root", "nobody"]))),
+                            _ => {
+                                conf.set(g, key, &path);
+                                let g = conf.global();
+                                conf.set(g, &format!("{key}_script"), "\"/bin/echo script\"");
+                            }
+                        }
+                        desc.push(format!("{key} {path}"));
+                    }
+                    m("notify fifo", desc.join(", "), scope)
+                }
+                1 => {
+                    let mut words = Vec::new();
+                    for k in ["tcp", "tcpfin", "udp"] {
+                        if coin(rng) {
+                            words.push(format!("{k} {}", pick(rng, &["1", "30", "120", "900"])));
+                        }
+                    }
+                    if words.is_empty() {
+                        conf.remove(g, "lvs_timeouts");
+                    } else {
+                        conf.set(g, "lvs_timeouts", &words.join(" "));
+                    }
+                    m("lvs_timeouts", words.join(" "), scope)
+                }
+                _ => {
+                    inst?;
+                    let d = pick(rng, &["0", "0.5", "1", "2"]);
+                    conf.set(g, "vrrp_startup_delay", d);
+                    m("vrrp_startup_delay", format!("vrrp_startup_delay {d}"), Scope::Vrrp)
+                }
+            }
+        }
+        40..=42 => {
+            let b = inst?;
+            trackers(conf, rng, b)
+        }
         _ => {
             let b = vs?;
             if coin(rng) {
@@ -939,6 +998,150 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             }
         }
     }
+}
+
+/// A weight line's words, or none: `weight -10`, `weight 20 reverse`.
+fn weight_words(rng: &mut Rng, values: &[&str]) -> String {
+    match pick(rng, values) {
+        "absent" => String::new(),
+        w => {
+            let rev = if rng.below(3) == 0 { " reverse" } else { "" };
+            format!(" weight {w}{rev}")
+        }
+    }
+}
+
+/// A track_file, vrrp_track_process or bfd_instance definition and an instance tracking it
+/// (now and then not tracked at all, or tracked with a weight of its own).
+fn trackers(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
+    let name = conf.name(b);
+    let n = conf.blocks.len();
+    let kind = rng.below(3);
+    let (tname, mut def, track_key) = match kind {
+        0 => {
+            let t = format!("tfm_{name}");
+            let mut d = format!("track_file {t} {{\n    file /tmp/vigil-plan-diff-{t}\n");
+            let w = weight_words(rng, &["absent", "0", "-10", "5", "254", "-254"]);
+            if !w.is_empty() {
+                let _ = writeln!(d, "   {w}");
+            }
+            (t, d, "track_file")
+        }
+        1 => {
+            let t = format!("tpm_{name}");
+            let proc_line = pick(
+                rng,
+                &[
+                    "sshd",
+                    "sshd -D",
+                    "/usr/sbin/sshd -D -p 22",
+                    "a_rather_long_process_name",
+                    "init",
+                ],
+            );
+            let mut d = format!("vrrp_track_process {t} {{\n    process {proc_line}\n");
+            let mut lines = Vec::new();
+            if rng.below(3) == 0 {
+                lines.push(format!(
+                    "param_match {}",
+                    pick(rng, &["", "exact", "partial", "initial"])
+                ));
+            }
+            let w = weight_words(rng, &["absent", "0", "-10", "30", "254"]);
+            if !w.is_empty() {
+                lines.push(w.trim_start().to_string());
+            }
+            if coin(rng) {
+                lines.push(format!("quorum {}", pick(rng, &["1", "2", "5"])));
+            }
+            if rng.below(3) == 0 {
+                lines.push(format!("quorum_max {}", pick(rng, &["0", "3", "10"])));
+            }
+            for k in ["delay", "terminate_delay", "fork_delay"] {
+                if rng.below(3) == 0 {
+                    lines.push(format!("{k} {}", pick(rng, &["1", "2.5", "0.25", "10"])));
+                }
+            }
+            if rng.below(4) == 0 {
+                lines.push("full_command".into());
+            }
+            // keepalived reads them in order: `delay` sets both delays.
+            for k in 0..lines.len() {
+                let j = k + rng.below(lines.len() - k);
+                lines.swap(k, j);
+            }
+            for l in &lines {
+                let _ = writeln!(d, "    {l}");
+            }
+            (t, d, "track_process")
+        }
+        _ => {
+            let t = format!("bfdm_{name}");
+            let v6 = coin(rng);
+            let host = 1 + n % 200;
+            let mut d = if v6 {
+                format!("bfd_instance {t} {{\n    neighbor_ip fd00:4::{host:x}\n")
+            } else {
+                format!("bfd_instance {t} {{\n    neighbor_ip 10.4.0.{host}\n")
+            };
+            if coin(rng) {
+                let src = if v6 {
+                    "fd00:4::ff00".to_string()
+                } else {
+                    "10.4.1.1".to_string()
+                };
+                let _ = writeln!(d, "    source_ip {src}");
+            }
+            for (k, vals) in [
+                ("min_rx", &["5", "50", "1000", "0.5"][..]),
+                ("min_tx", &["7", "60", "250"][..]),
+                ("idle_tx", &["500", "2000"][..]),
+                ("multiplier", &["1", "3", "10"][..]),
+                ("ttl", &["1", "64", "200"][..]),
+                ("hoplimit", &["2", "32"][..]),
+                ("max_hops", &["0", "5", "100"][..]),
+            ] {
+                if rng.below(3) == 0 {
+                    let _ = writeln!(d, "    {k} {}", pick(rng, vals));
+                }
+            }
+            if rng.below(3) == 0 {
+                d.push_str("    passive\n");
+            }
+            let w = weight_words(rng, &["absent", "0", "-30", "20", "253"]);
+            if !w.is_empty() {
+                let _ = writeln!(d, "   {w}");
+            }
+            match rng.below(5) {
+                0 => d.push_str("    vrrp\n"),
+                1 => d.push_str("    checker\n    vrrp\n"),
+                _ => {}
+            }
+            (t, d, "track_bfd")
+        }
+    };
+    def.push_str("}\n");
+    conf.append(&def);
+    let tracked = rng.below(5) != 0;
+    let mut desc = def.replace('\n', "; ");
+    if tracked {
+        let b = conf
+            .of_kind("vrrp_instance")
+            .into_iter()
+            .find(|&x| conf.name(x) == name)?;
+        let w = weight_words(rng, &["absent", "absent", "0", "7", "-15", "100"]);
+        conf.put(
+            b,
+            track_key,
+            &[format!("{track_key} {{"), format!("    {tname}{w}"), "}".into()],
+        );
+        desc.push_str(&format!(" tracked by {name}{w}"));
+    }
+    Some(Mutation {
+        cat: track_key.replace('_', " "),
+        desc,
+        scope: Scope::Vrrp,
+    })
 }
 
 /// The interface names the configuration's instances use.
