@@ -104,13 +104,12 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
             .chain(plan.sync_groups.iter().map(|g| &g.track))
             .flat_map(|t| t.files.iter().map(|r| r.name.clone())),
     );
-    plan.track_files = cx
-        .track_files()
+    plan.track_files = first_of_each(cx.track_files(), |f| &f.name)
         .into_iter()
         .filter(|f| tracked_files.contains(&f.name))
         .collect();
-    plan.track_processes = cx.track_processes();
-    plan.bfd_instances = cx.bfd_instances();
+    plan.track_processes = first_of_each(cx.track_processes(), |t| &t.name);
+    plan.bfd_instances = first_of_each(cx.bfd_instances(), |b| &b.name);
     let used: Vec<String> = plan
         .virtual_servers
         .iter()
@@ -119,12 +118,20 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
             _ => None,
         })
         .collect();
-    plan.virtual_server_groups = cx
-        .virtual_server_groups()
+    plan.virtual_server_groups = first_of_each(cx.virtual_server_groups(), |g| &g.name)
         .into_iter()
         .filter(|g| used.contains(&g.name))
         .collect();
     plan
+}
+
+/// The first definition of each name: keepalived keeps a second `track_file`,
+/// `vrrp_track_process` or `virtual_server_group` of a name in its lists but every reference
+/// finds the first, and it ignores a second `bfd_instance` (KA0302 reports them all). The
+/// plan's names are unique, so a plan never carries the one nothing can use.
+fn first_of_each<T>(items: Vec<T>, name: impl Fn(&T) -> &String) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().filter(|t| seen.insert(name(t).clone())).collect()
 }
 
 struct Cx<'a> {
@@ -1445,6 +1452,22 @@ fn status_codes(ub: &Block) -> Vec<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_definition_of_a_name_is_left_out() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/duplicate-names.conf")).unwrap();
+        let p = plan(&text);
+        assert_eq!(p.track_files.len(), 1);
+        assert_eq!(p.track_files[0].file, "/tmp/a");
+        assert_eq!(p.track_processes.len(), 1);
+        assert_eq!(p.track_processes[0].process, ["nginx"]);
+        assert_eq!(p.bfd_instances.len(), 1);
+        assert_eq!(p.bfd_instances[0].neighbor_ip, "10.0.0.9".parse().ok());
+        assert_eq!(p.virtual_server_groups.len(), 1);
+        assert_eq!(p.virtual_server_groups[0].entries[0].address, "10.0.0.50".parse().ok());
+        assert_eq!(p.validate(), Ok(()), "names unique");
+    }
 
     fn plan(text: &str) -> p::Plan {
         let parsed = vigil_grammar::parse_text("/t/keepalived.conf", text);
