@@ -137,3 +137,42 @@ mod tests {
         );
     }
 }
+
+/// Whether systemd connected stderr to the journal: `JOURNAL_STREAM` names the device and
+/// inode of the stream it gave (systemd.exec(5)), and stderr is still that stream (a child
+/// whose stderr was redirected inherits the variable but not the stream).
+pub fn stderr_is_journal() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(var) = std::env::var("JOURNAL_STREAM") else {
+        return false;
+    };
+    let Ok(m) = std::fs::metadata("/proc/self/fd/2") else {
+        return false;
+    };
+    journal_stream_is(&var, m.dev(), m.ino())
+}
+
+/// `JOURNAL_STREAM`'s `DEVICE:INODE` (decimal) against a stream's device and inode.
+pub fn journal_stream_is(var: &str, dev: u64, ino: u64) -> bool {
+    let mut parts = var.trim().splitn(2, ':');
+    let (Some(d), Some(i)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    d.parse::<u64>().ok() == Some(dev) && i.parse::<u64>().ok() == Some(ino)
+}
+
+#[cfg(test)]
+mod journal_tests {
+    use super::journal_stream_is;
+
+    #[test]
+    fn journal_stream_names_device_and_inode() {
+        assert!(journal_stream_is("8:12345", 8, 12345));
+        assert!(journal_stream_is("8:12345\n", 8, 12345));
+        assert!(!journal_stream_is("8:12346", 8, 12345));
+        assert!(!journal_stream_is("9:12345", 8, 12345));
+        for bad in ["", ":", "8", "8:", ":1", "x:y", "8:12345:1"] {
+            assert!(!journal_stream_is(bad, 8, 12345), "{bad}");
+        }
+    }
+}

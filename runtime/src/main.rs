@@ -35,16 +35,34 @@ enum Cmd {
     Reload { plan: Option<PathBuf> },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Logs to the journal natively (a priority per level, the events' fields as journal fields)
+/// when systemd has connected stderr to it, else as text on stderr. `VIGILD_LOG` filters
+/// (`info` by default, `debug` for every advert decision).
+fn init_logging() {
+    use tracing_subscriber::prelude::*;
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_env("VIGILD_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+    };
+    if vigild::stderr_is_journal() {
+        if let Ok(journal) = tracing_journald::layer() {
+            tracing_subscriber::registry()
+                .with(journal.with_syslog_identifier("vigild".into()))
+                .with(filter())
+                .init();
+            return;
+        }
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VIGILD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter())
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
     match cli.command {
         Cmd::Check { plan } => match std::fs::read_to_string(&plan) {
             Err(e) => fail(&format!("cannot read {}: {e}", plan.display())),
