@@ -72,6 +72,32 @@ struct Garp {
 }
 
 /// A unit and the I/O state of its members (same order).
+/// What must be equal for a unit to be kept across a reload: its plan without the places
+/// it was written at (editing a comment moves every line) and without a non-owner's
+/// priority, which is changed in place. Becoming or ceasing to be the owner (255) restarts.
+fn restart_key(key: &(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("origin");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(key).unwrap_or_default();
+    strip(&mut v);
+    if let Some(insts) = v.get_mut(0).and_then(|i| i.as_array_mut()) {
+        for i in insts.iter_mut().filter_map(|i| i.as_object_mut()) {
+            if i.get("priority").and_then(|p| p.as_u64()) != Some(255) {
+                i.remove("priority");
+            }
+        }
+    }
+    v
+}
+
 struct Slot {
     /// The definition it was built from, to tell on reload whether it changed.
     key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>),
@@ -178,9 +204,26 @@ impl Daemon {
         let now = self.now();
         let mut old: Vec<Slot> = std::mem::take(&mut self.slots);
         let mut kept: Vec<Option<Slot>> = Vec::new();
-        for key in &wanted {
-            let pos = old.iter().position(|s| &s.key == key);
-            kept.push(pos.map(|p| old.remove(p)));
+        // Units whose priority changed in place (their trackers recomputed below).
+        let mut repriced: Vec<usize> = Vec::new();
+        for (k, key) in wanted.iter().enumerate() {
+            let pos = old.iter().position(|s| &s.key == key).or_else(|| {
+                let want = restart_key(key);
+                old.iter().position(|s| restart_key(&s.key) == want)
+            });
+            kept.push(pos.map(|p| {
+                let mut slot = old.remove(p);
+                if &slot.key != key {
+                    // Only where it was written or a non-owner's priority changed: keep its
+                    // state, timers and addresses, as keepalived does on reload.
+                    for (inst, new) in slot.insts.iter_mut().zip(&key.0) {
+                        inst.plan = new.clone();
+                    }
+                    slot.key = key.clone();
+                    repriced.push(k);
+                }
+                slot
+            }));
         }
         // Stop what is gone before starting what is new, so an address that moves between
         // instances is removed by one and added by the other.
@@ -211,9 +254,15 @@ impl Daemon {
         self.scripts = new_scripts;
         self.plan = plan;
         let mut fresh = Vec::new();
-        for (key, keep) in wanted.into_iter().zip(kept) {
+        let mut changed = Vec::new();
+        for (k, (key, keep)) in wanted.into_iter().zip(kept).enumerate() {
             match keep {
-                Some(s) => self.slots.push(s),
+                Some(s) => {
+                    if repriced.contains(&k) {
+                        changed.push(self.slots.len());
+                    }
+                    self.slots.push(s)
+                }
                 None => match self.build_slot(key) {
                     Ok(s) => {
                         fresh.push(self.slots.len());
@@ -236,6 +285,9 @@ impl Daemon {
             .flat_map(|s| s.insts.iter().map(|i| i.tx.clone()))
             .collect();
         self.tx.retain(|k, _| tx_used.contains(k));
+        for idx in changed {
+            self.refresh_trackers_of(idx);
+        }
         for idx in fresh {
             self.refresh_trackers_of(idx);
             let now = self.now();
@@ -940,5 +992,34 @@ impl Signals {
             signal_hook::low_level::pipe::register(s, tx.try_clone()?)?;
         }
         Ok(Signals { term, hup, wake })
+    }
+}
+
+#[cfg(test)]
+mod reload_tests {
+    use super::restart_key;
+
+    fn key(priority: u8, line: u32) -> (Vec<vigil_plan::VrrpInstance>, Option<vigil_plan::SyncGroup>) {
+        let text = format!(
+            r#"{{"plan_version": 1, "source": {{"file": "k.conf"}}, "vrrp_instances": [{{
+                "name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "version": 3,
+                "family": "ipv4", "initial_state": "BACKUP", "priority": {priority}, "advert_int_ms": 50,
+                "mcast_dst_ip": "224.0.0.18",
+                "virtual_addresses": [{{"address": "10.0.0.100", "prefix_len": 32, "origin": {{"file": "k.conf", "line": {line}}}}}],
+                "garp": {{"master_delay_ms": 5000, "master_repeat": 5, "lower_prio_delay_ms": 5000, "lower_prio_repeat": 5}},
+                "origin": {{"file": "k.conf", "line": {line}}}}}]}}"#
+        );
+        (crate::load_plan(&text).expect("plan").vrrp_instances, None)
+    }
+
+    #[test]
+    fn moved_lines_and_priorities_keep_a_unit_owners_do_not() {
+        assert_eq!(restart_key(&key(100, 1)), restart_key(&key(100, 9)));
+        assert_eq!(restart_key(&key(100, 1)), restart_key(&key(200, 1)));
+        assert_ne!(restart_key(&key(100, 1)), restart_key(&key(255, 1)));
+        assert_ne!(restart_key(&key(255, 1)), restart_key(&key(254, 1)));
+        let mut other = key(100, 1);
+        other.0[0].virtual_router_id = 52;
+        assert_ne!(restart_key(&key(100, 1)), restart_key(&other));
     }
 }

@@ -321,6 +321,22 @@ fn reloading_an_unchanged_plan_keeps_state_and_adverts_flowing() {
         String::from_utf8_lossy(&out.stderr)
     );
     t.stays(&vip, &[0], Duration::from_millis(300));
+    // A plan that differs only in where things were written (lines added above) and in a
+    // non-owner's priority keeps the instance as it is, as keepalived does: no transition,
+    // the new priority advertised.
+    let moved = t.plan(
+        "a1",
+        &format!("# edited\n\n{}", instance("BACKUP", 220, V3_FAST, &format!("{vip}/24"))),
+    );
+    assert!(reload(&moved).status.success());
+    t.stays(&vip, &[0], Duration::from_millis(300));
+    let st = t.status(0);
+    assert_eq!(
+        st["instances"][0]["stats"]["transitions"], before,
+        "no state change: {st}"
+    );
+    assert_eq!(st["instances"][0]["priority"], 220, "{st}");
+    assert_eq!(st["instances"][0]["base_priority"], 220, "{st}");
     // A changed priority takes effect: node 0 at 50 loses to node 1.
     let lower = t.plan("a2", &instance("BACKUP", 50, V3_FAST, &format!("{vip}/24")));
     assert!(reload(&lower).status.success());
