@@ -119,6 +119,7 @@ pub struct Daemon {
     host: Host,
     slots: Vec<Slot>,
     scripts: HashMap<String, TrackedScript>,
+    files: crate::files::TrackedFiles,
     rx: HashMap<(String, bool), RxSocket>,
     tx: HashMap<(String, IpAddr, Option<u8>), TxSocket>,
     notifier: Notifier,
@@ -163,6 +164,7 @@ impl Daemon {
             host,
             slots: Vec::new(),
             scripts: HashMap::new(),
+            files: crate::files::TrackedFiles::new(&[]),
             rx: HashMap::new(),
             tx: HashMap::new(),
             notifier: Notifier::default(),
@@ -252,6 +254,12 @@ impl Daemon {
             s.stop();
         }
         self.scripts = new_scripts;
+        if self.plan.track_files != plan.track_files || plan.track_files.is_empty() {
+            self.files = crate::files::TrackedFiles::new(&plan.track_files);
+        } else {
+            // The same files: reread them (a reload is also how to catch a missed change).
+            self.files.changed();
+        }
         self.plan = plan;
         let mut fresh = Vec::new();
         let mut changed = Vec::new();
@@ -429,8 +437,14 @@ impl Daemon {
                 let up = match o.kind {
                     TrackKind::Interface => self.host.link(o.name).is_some_and(|l| l.up),
                     TrackKind::Script => self.scripts.get(o.name).is_none_or(|s| s.health.up),
+                    TrackKind::File => {
+                        return Tracker {
+                            value: Some(self.files.value(o.name)),
+                            ..o.tracker
+                        }
+                    }
                     // Refused at start (model::refusals): a plan with these never runs.
-                    TrackKind::File | TrackKind::Process | TrackKind::Bfd => true,
+                    TrackKind::Process | TrackKind::Bfd => true,
                 };
                 Tracker { up, ..o.tracker }
             })
@@ -858,7 +872,7 @@ impl Daemon {
             self.run_scripts();
             let timeout = self.next_wake().map(|t| t.saturating_duration_since(Instant::now()));
             let rx_keys: Vec<(String, bool)> = self.rx.keys().cloned().collect();
-            let (ready_rx, ready_nl, ready_sig, ready_ctl) = {
+            let (ready_rx, ready_nl, ready_sig, ready_ctl, ready_files) = {
                 let mut fds: Vec<PollFd> = rx_keys
                     .iter()
                     .filter_map(|k| self.rx.get(k))
@@ -867,6 +881,9 @@ impl Daemon {
                 fds.push(PollFd::new(self.netlink.wake.as_fd(), PollFlags::POLLIN));
                 fds.push(PollFd::new(self.signals.wake.as_fd(), PollFlags::POLLIN));
                 fds.push(PollFd::new(self.control.as_fd(), PollFlags::POLLIN));
+                if let Some(fd) = self.files.fd() {
+                    fds.push(PollFd::new(fd, PollFlags::POLLIN));
+                }
                 let ts = timeout.map(TimeSpec::from_duration);
                 match ppoll(&mut fds, ts, None) {
                     Ok(_) => {}
@@ -876,8 +893,14 @@ impl Daemon {
                 let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
                 let n = rx_keys.len();
                 let rx: Vec<bool> = fds[..n].iter().map(ready).collect();
-                (rx, ready(&fds[n]), ready(&fds[n + 1]), ready(&fds[n + 2]))
+                let files = fds.get(n + 3).is_some_and(ready);
+                (rx, ready(&fds[n]), ready(&fds[n + 1]), ready(&fds[n + 2]), files)
             };
+            if ready_files && self.files.changed() {
+                for idx in 0..self.slots.len() {
+                    self.refresh_trackers_of(idx);
+                }
+            }
             for (k, r) in rx_keys.iter().zip(ready_rx) {
                 if r {
                     self.receive(k);

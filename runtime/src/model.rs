@@ -58,9 +58,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     for r in &plan.static_rules {
         refuse("static_rules".into(), Some(&r.origin));
     }
-    for t in &plan.track_files {
-        refuse(format!("track_file {}", t.name), Some(&t.origin));
-    }
     for t in &plan.track_processes {
         refuse(format!("vrrp_track_process {}", t.name), Some(&t.origin));
     }
@@ -131,9 +128,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
                     refuse(at(&format!("virtual_ipaddress {} {what}", a.address)), Some(&a.origin));
                 }
             }
-        }
-        for t in &i.track.files {
-            refuse(at(&format!("track_file {}", t.name)), Some(&t.origin));
         }
         for t in &i.track.processes {
             refuse(at(&format!("track_process {}", t.name)), Some(&t.origin));
@@ -254,20 +248,20 @@ mod tests {
             .replace(
                 r#""v3_checksum_as_v2": true,"#,
                 r#""vmac": {"kind": "macvlan", "name": "vrrp.51"},
-                   "track": {"files": [{"name": "f", "origin": {"file": "k.conf", "line": 7}}]},"#,
+                   "track": {"processes": [{"name": "f", "origin": {"file": "k.conf", "line": 7}}]},"#,
             )
             .replace(
                 r#""vrrp_instances""#,
-                r#""track_files": [{"name": "f", "file": "/tmp/f", "origin": {"file": "k.conf", "line": 20}}],
+                r#""track_processes": [{"name": "f", "process": ["nginx"], "origin": {"file": "k.conf", "line": 20}}],
                    "vrrp_instances""#,
             );
         let shown: Vec<String> = refusals(&plan(&text)).iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
             [
-                "k.conf:20: track_file f",
+                "k.conf:20: vrrp_track_process f",
                 "k.conf:1: vrrp_instance VI_1 use_vmac / use_ipvlan",
-                "k.conf:7: vrrp_instance VI_1 track_file f",
+                "k.conf:7: vrrp_instance VI_1 track_process f",
             ]
         );
     }

@@ -342,3 +342,37 @@ fn reloading_an_unchanged_plan_keeps_state_and_adverts_flowing() {
     assert!(reload(&lower).status.success());
     t.wait_holders(&vip, &[1], Duration::from_secs(3));
 }
+
+#[test]
+fn a_tracked_file_moves_the_priority_by_its_number_against_keepalived() {
+    require_root!();
+    let mut t = Topo::new(2);
+    let vip = t.vip();
+    let file = t.dir.path().join("prio");
+    // init_file creates it with 0; each unit in it costs 30 priority points.
+    let def = format!(
+        "track_file prio {{\n  file {}\n  weight -30\n  init_file 0\n}}\n",
+        file.display()
+    );
+    let tracked = format!("{V3_FAST}\n  track_file {{\n    prio\n  }}");
+    let a = t.plan(
+        "a",
+        &format!("{def}{}", instance("BACKUP", 200, &tracked, &format!("{vip}/24"))),
+    );
+    t.vigild(0, &a);
+    t.keepalived(1, &instance("BACKUP", 100, V3_FAST, &format!("{vip}/24")));
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    assert_eq!(std::fs::read_to_string(&file).expect("init_file").trim(), "0");
+    // 2 x -30: 140, still above keepalived's 100.
+    std::fs::write(&file, "2\n").expect("write");
+    t.stays(&vip, &[0], Duration::from_millis(500));
+    assert_eq!(t.status(0)["instances"][0]["priority"], 140);
+    // 4 x -30: 80; keepalived preempts.
+    std::fs::write(&file, "4\n").expect("write");
+    t.wait_holders(&vip, &[1], Duration::from_secs(2));
+    assert_eq!(t.status(0)["instances"][0]["priority"], 80);
+    // Removed: reads 0, vigild preempts back at 200.
+    std::fs::remove_file(&file).expect("rm");
+    t.wait_holders(&vip, &[0], Duration::from_secs(2));
+    assert_eq!(t.status(0)["instances"][0]["priority"], 200);
+}

@@ -12,6 +12,11 @@
 //!
 //! The total is clamped to 1..=254; an owner (255) is never adjusted, but a weight-0
 //! tracker still faults it.
+//!
+//! A tracked file (`track_file`) has a number instead of up/down (keepalived 2.2.7
+//! `track_file.c`: update_track_file_status): with weight 0 a non-zero number is a fault (with
+//! `reverse`, zero is); otherwise it adds number × weight (× −1 with `reverse`), clamped to
+//! −254..=253, and −254 is a fault.
 
 /// One tracked object as seen by one instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +25,8 @@ pub struct Tracker {
     pub weight: i32,
     pub reverse: bool,
     pub up: bool,
+    /// A tracked file's number (then `up` is not read); `None` for the other objects.
+    pub value: Option<i64>,
 }
 
 impl Tracker {
@@ -28,13 +35,31 @@ impl Tracker {
             weight,
             reverse,
             up: true,
+            value: None,
         }
+    }
+    /// A tracked file reading `value`.
+    pub fn file(weight: i32, reverse: bool, value: i64) -> Tracker {
+        Tracker {
+            value: Some(value),
+            ..Tracker::new(weight, reverse)
+        }
+    }
+    /// A file's status: its number times the weight (and −1 with reverse), in −254..=253.
+    fn file_status(&self, v: i64) -> i32 {
+        let m = if self.reverse { -1 } else { 1 };
+        v.saturating_mul(i64::from(self.weight))
+            .saturating_mul(m)
+            .clamp(-254, 253) as i32
     }
     fn effective_up(&self) -> bool {
         self.up != self.reverse
     }
     /// What this tracker adds to the priority now.
     pub fn contribution(&self) -> i32 {
+        if let Some(v) = self.value {
+            return if self.weight == 0 { 0 } else { self.file_status(v) };
+        }
         match self.weight {
             w if w > 0 && self.effective_up() => w,
             w if w < 0 && !self.effective_up() => w,
@@ -42,6 +67,13 @@ impl Tracker {
         }
     }
     pub fn faults(&self) -> bool {
+        if let Some(v) = self.value {
+            return if self.weight == 0 {
+                (v != 0) != self.reverse
+            } else {
+                self.file_status(v) == -254
+            };
+        }
         self.weight == 0 && !self.effective_up()
     }
 }
@@ -71,7 +103,45 @@ mod tests {
     use super::*;
 
     fn t(weight: i32, reverse: bool, up: bool) -> Tracker {
-        Tracker { weight, reverse, up }
+        Tracker {
+            weight,
+            reverse,
+            up,
+            value: None,
+        }
+    }
+
+    #[test]
+    fn a_tracked_file_multiplies_its_number_by_the_weight() {
+        let f = Tracker::file;
+        // Weight 0: non-zero is a fault; reversed, zero is.
+        assert_eq!(effective_priority(100, &[f(0, false, 0)]), Tracked::Priority(100));
+        assert_eq!(effective_priority(100, &[f(0, false, 3)]), Tracked::Fault);
+        assert_eq!(effective_priority(100, &[f(0, false, -1)]), Tracked::Fault);
+        assert_eq!(effective_priority(100, &[f(0, true, 0)]), Tracked::Fault);
+        assert_eq!(effective_priority(100, &[f(0, true, 7)]), Tracked::Priority(100));
+        // Weighted: number x weight, reverse negates.
+        assert_eq!(effective_priority(100, &[f(10, false, 3)]), Tracked::Priority(130));
+        assert_eq!(effective_priority(100, &[f(-10, false, 3)]), Tracked::Priority(70));
+        assert_eq!(effective_priority(100, &[f(10, true, 3)]), Tracked::Priority(70));
+        assert_eq!(effective_priority(100, &[f(-10, false, 0)]), Tracked::Priority(100));
+        // Clamped to -254..=253, and -254 is a fault; the total to 1..=254.
+        assert_eq!(effective_priority(100, &[f(-2, false, 126)]), Tracked::Priority(1));
+        assert_eq!(
+            effective_priority(100, &[f(-2, false, 127)]),
+            Tracked::Fault,
+            "-254 exactly"
+        );
+        assert_eq!(effective_priority(100, &[f(-2, false, 127_000)]), Tracked::Fault);
+        assert_eq!(effective_priority(100, &[f(254, false, 1)]), Tracked::Priority(254));
+        assert_eq!(
+            effective_priority(100, &[f(i32::MAX, false, i64::MAX)]),
+            Tracked::Priority(254)
+        );
+        // `up` is not read for a file.
+        let mut down = f(10, false, 1);
+        down.up = false;
+        assert_eq!(effective_priority(100, &[down]), Tracked::Priority(110));
     }
 
     #[test]
