@@ -7,6 +7,12 @@
 //!   interval, for 1 instance at 50 ms and 100 instances at 10 ms (VRRPv3).
 //! * CPU per advert sent by a master of 100 instances at 10 ms, and resident memory with
 //!   255 instances (one per VRID on one interface).
+//! * start-up: two nodes of 100 instances at 10 ms (MASTER 200, BACKUP 100) started at the
+//!   same moment: how long until each instance has had one master for good, and how many
+//!   times mastership changed after that first settling (flaps), over 8 s.
+//! * reload of an unchanged configuration under that load (`vigild reload`, keepalived's
+//!   SIGHUP): the longest gap between a master's adverts of one instance across the reload,
+//!   and whether the backup ever advertised (a state change).
 //!
 //! `cargo bench -p vigild --bench vrrp` as root (prints SKIP otherwise).
 #[path = "../tests/topo/mod.rs"]
@@ -91,6 +97,113 @@ fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
     }
     excess.sort_by(|a, b| a.total_cmp(b));
     excess
+}
+
+/// Captures VRRP adverts on the bridge for `secs`: (epoch seconds, source, VRID) each.
+fn capture(t: &Topo, secs: u32) -> std::thread::JoinHandle<Vec<(f64, String, u32)>> {
+    let cap = format!(
+        "timeout {secs} ip netns exec {} tshark -i br0 -f 'ip proto 112' -T fields -e frame.time_epoch -e ip.src -e vrrp.virt_rtr_id 2>/dev/null",
+        t.bridge
+    );
+    std::thread::spawn(move || {
+        sh_out(&cap)
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                Some((f.first()?.parse().ok()?, f.get(1)?.to_string(), f.get(2)?.parse().ok()?))
+            })
+            .collect()
+    })
+}
+
+/// Per VRID, the adverts' sources in time order, from `from` (epoch seconds).
+fn by_vrid(adverts: &[(f64, String, u32)], from: f64) -> HashMap<u32, Vec<(f64, String)>> {
+    let mut m: HashMap<u32, Vec<(f64, String)>> = HashMap::new();
+    for (ts, src, vrid) in adverts.iter().filter(|a| a.0 >= from) {
+        m.entry(*vrid).or_default().push((*ts, src.clone()));
+    }
+    m
+}
+
+/// Start-up of two nodes at once: (median ms from start until the instance's last change of
+/// advertiser, changes of advertiser after the first one summed over the instances).
+fn startup(which: Impl, n: u32) -> (f64, usize) {
+    let mut t = Topo::new(2);
+    let a = instances(n, 200, "MASTER", "0.01", t.subnet);
+    let b = instances(n, 100, "BACKUP", "0.01", t.subnet);
+    let plans = (which == Impl::Vigild).then(|| (t.plan("a", &a), t.plan("b", &b)));
+    let cap = capture(&t, 9);
+    std::thread::sleep(Duration::from_millis(800));
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    match &plans {
+        Some((pa, pb)) => {
+            t.vigild(0, pa);
+            t.vigild(1, pb);
+        }
+        None => {
+            t.keepalived(0, &a);
+            t.keepalived(1, &b);
+        }
+    }
+    let adverts = cap.join().unwrap_or_default();
+    let mut settle = Vec::new();
+    let mut flaps = 0;
+    for (_, seq) in by_vrid(&adverts, start) {
+        // A change of advertiser that lasts: the new source sends at least twice in a row.
+        let mut changes = Vec::new();
+        for w in seq.windows(3) {
+            if w[1].1 != w[0].1 && w[2].1 == w[1].1 {
+                changes.push(w[1].0);
+            }
+        }
+        flaps += changes.len().saturating_sub(1);
+        let last = changes.last().copied().or(seq.first().map(|x| x.0)).unwrap_or(start);
+        settle.push((last - start) * 1000.0);
+    }
+    settle.sort_by(|a, b| a.total_cmp(b));
+    (median(&settle), flaps)
+}
+
+/// Reload of an unchanged configuration under load: (longest gap in ms between one
+/// instance's adverts from the master across the reload, adverts the backup sent).
+fn reload_gap(which: Impl, n: u32) -> (f64, usize) {
+    let mut t = Topo::new(2);
+    let a = instances(n, 200, "MASTER", "0.01", t.subnet);
+    let b = instances(n, 100, "BACKUP", "0.01", t.subnet);
+    let master = start(&mut t, which, 0, &a, "a");
+    start(&mut t, which, 1, &b, "b");
+    std::thread::sleep(Duration::from_millis(4000));
+    let cap = capture(&t, 5);
+    std::thread::sleep(Duration::from_millis(1500));
+    match which {
+        Impl::Vigild => {
+            let sock = t.dir.path().join("vigild0.sock");
+            let plan = t.dir.path().join("a.json");
+            let _ = std::process::Command::new(env!("CARGO_BIN_EXE_vigild"))
+                .arg("--socket")
+                .arg(&sock)
+                .arg("reload")
+                .arg(&plan)
+                .output();
+        }
+        Impl::Keepalived => {
+            let pid = t.children[master].1.id();
+            sh_out(&format!("kill -HUP {pid}"));
+        }
+    }
+    let adverts = cap.join().unwrap_or_default();
+    let (m_ip, b_ip) = (t.ip(0), t.ip(1));
+    let backup = adverts.iter().filter(|a| a.1 == b_ip).count();
+    let mut gap: f64 = 0.0;
+    for (_, seq) in by_vrid(&adverts, 0.0) {
+        let times: Vec<f64> = seq.iter().filter(|x| x.1 == m_ip).map(|x| x.0).collect();
+        for w in times.windows(2) {
+            gap = gap.max((w[1] - w[0]) * 1000.0);
+        }
+    }
+    (gap, backup)
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -179,6 +292,17 @@ fn main() {
             theirs.len()
         );
     }
+    let (sv, fv) = startup(Impl::Vigild, 100);
+    let (sk, fk) = startup(Impl::Keepalived, 100);
+    println!(
+        "start-up, 2 nodes x 100 instances at 10 ms started together: settled after (median) vigild {sv:.0} ms, keepalived {sk:.0} ms; flaps after settling in 8 s: vigild {fv}, keepalived {fk} (goal: settled within one master-down interval, 36 ms after the first advert, and 0 flaps)"
+    );
+    let (gv, bv) = reload_gap(Impl::Vigild, 100);
+    let (gk, bk) = reload_gap(Impl::Keepalived, 100);
+    println!(
+        "reload of an unchanged plan, 100 instances at 10 ms: longest advert gap vigild {gv:.1} ms, keepalived {gk:.1} ms (ratio {:.2}); adverts from the backup (state changes): vigild {bv}, keepalived {bk}",
+        gv / gk
+    );
     let (cpu_v, _) = cpu_and_rss(Impl::Vigild, 100, "0.01", 5);
     let (cpu_k, _) = cpu_and_rss(Impl::Keepalived, 100, "0.01", 5);
     println!(

@@ -40,7 +40,6 @@ impl std::fmt::Display for StartError {
 struct Inst {
     plan: VrrpInstance,
     ifname: String,
-    ifindex: u32,
     rx: (String, bool),
     tx: (String, IpAddr, Option<u8>),
     addrs: Vec<AddrSpec>,
@@ -120,6 +119,10 @@ pub struct Daemon {
     slots: Vec<Slot>,
     scripts: HashMap<String, TrackedScript>,
     files: crate::files::TrackedFiles,
+    /// One packet socket per interface for GARP / NA, opened on first use and kept: opening
+    /// one per burst cost tens of milliseconds (with a netlink dump), long enough for a
+    /// backup to miss adverts when many instances announced at once.
+    garp_tx: GarpSenders,
     rx: HashMap<(String, bool), RxSocket>,
     tx: HashMap<(String, IpAddr, Option<u8>), TxSocket>,
     notifier: Notifier,
@@ -165,6 +168,7 @@ impl Daemon {
             slots: Vec::new(),
             scripts: HashMap::new(),
             files: crate::files::TrackedFiles::new(&[]),
+            garp_tx: HashMap::new(),
             rx: HashMap::new(),
             tx: HashMap::new(),
             notifier: Notifier::default(),
@@ -406,7 +410,6 @@ impl Daemon {
             insts.push(Inst {
                 plan: p.clone(),
                 ifname,
-                ifindex: link.index,
                 rx: rx_key,
                 tx: tx_key,
                 addrs,
@@ -602,6 +605,7 @@ impl Daemon {
     fn garps(&mut self) {
         let now = Instant::now();
         let host = &self.host;
+        let senders = &mut self.garp_tx;
         for slot in &mut self.slots {
             for inst in &mut slot.insts {
                 let mut due = 0;
@@ -618,7 +622,7 @@ impl Daemon {
                     inst.garp.refresh_at = Some(at + Duration::from_millis(inst.plan.garp.master_refresh_ms.max(1)));
                 }
                 if due > 0 && inst.holding {
-                    announce(host, inst, due);
+                    announce(host, senders, inst, due);
                 }
             }
         }
@@ -953,9 +957,12 @@ impl Daemon {
     }
 }
 
+type GarpSenders = HashMap<u32, Box<dyn pnet_datalink::DataLinkSender>>;
+
 /// Gratuitous ARP for the IPv4 addresses and unsolicited NA for the IPv6 ones of `inst`,
-/// `count` times each, from the interface's MAC.
-fn announce(host: &Host, inst: &Inst, count: u32) {
+/// `count` times each, from the interface's MAC, through the interface's cached packet
+/// socket (reopened after a send fails: the interface may have been recreated).
+fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
     let mut by_if: BTreeMap<u32, Vec<IpAddr>> = BTreeMap::new();
     for a in &inst.addrs {
         by_if.entry(a.index).or_default().push(a.addr);
@@ -965,18 +972,28 @@ fn announce(host: &Host, inst: &Inst, count: u32) {
             continue;
         };
         let Some(mac) = link.mac else { continue };
-        let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
-            continue;
-        };
-        let cfg = pnet_datalink::Config::default();
-        let mut tx = match pnet_datalink::channel(&iface, cfg) {
-            Ok(pnet_datalink::Channel::Ethernet(tx, _rx)) => tx,
-            Ok(_) => continue,
-            Err(e) => {
-                warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
-                continue;
+        let tx = match senders.entry(index) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
+                    continue;
+                };
+                // Nothing is read from it: a small receive buffer bounds what the kernel queues.
+                let cfg = pnet_datalink::Config {
+                    read_buffer_size: 4096,
+                    ..pnet_datalink::Config::default()
+                };
+                match pnet_datalink::channel(&iface, cfg) {
+                    Ok(pnet_datalink::Channel::Ethernet(tx, _rx)) => v.insert(tx),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
+                        continue;
+                    }
+                }
             }
         };
+        let mut failed = false;
         for _ in 0..count {
             for a in &addrs {
                 let frame = match a {
@@ -985,11 +1002,14 @@ fn announce(host: &Host, inst: &Inst, count: u32) {
                 };
                 if let Some(Err(e)) = tx.send_to(&frame, None) {
                     warn!(instance = %inst.plan.name, address = %a, error = %e, "sending GARP/NA failed");
+                    failed = true;
                 }
             }
         }
+        if failed {
+            senders.remove(&index);
+        }
         debug!(instance = %inst.plan.name, interface = %link.name, count, "GARP/NA sent");
-        let _ = inst.ifindex;
     }
 }
 
