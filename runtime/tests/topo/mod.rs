@@ -135,7 +135,11 @@ impl Topo {
             .arg(&sock)
             .arg("run")
             .arg(plan)
-            .env("VIGILD_LOG", "debug")
+            // Tests read the debug log when something fails; the benchmark logs as users do.
+            .env(
+                "VIGILD_LOG",
+                std::env::var("VIGIL_TOPO_LOG").unwrap_or_else(|_| "debug".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
