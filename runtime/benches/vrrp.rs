@@ -216,7 +216,8 @@ fn median(v: &[f64]) -> f64 {
     }
 }
 
-/// (CPU µs per advert sent, resident KiB) of a lone master of `n` instances.
+/// (CPU µs per advert sent, counted on the wire, resident KiB) of a lone master of `n`
+/// instances.
 fn cpu_and_rss(which: Impl, n: u32, interval: &str, secs: u64) -> (f64, u64) {
     let mut t = Topo::new(1);
     let conf = instances(n, 200, "MASTER", interval, t.subnet);
@@ -257,12 +258,28 @@ fn cpu_and_rss(which: Impl, n: u32, interval: &str, secs: u64) -> (f64, u64) {
         })
         .sum();
     let hz = sh_out("getconf CLK_TCK").trim().parse::<f64>().unwrap_or(100.0);
-    let before = ticks(&pids);
+    // The adverts actually sent in the window, counted on the wire (not the nominal rate).
+    let cap = capture(&t, secs as u32 + 3);
+    std::thread::sleep(Duration::from_millis(1500));
+    let epoch = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    };
+    let (from, before) = (epoch(), ticks(&pids));
     std::thread::sleep(Duration::from_secs(secs));
-    let used = (ticks(&pids) - before) as f64 / hz;
-    let per_s = 1.0 / interval.parse::<f64>().unwrap_or(1.0);
-    let adverts = f64::from(n) * per_s * secs as f64;
-    (used * 1e6 / adverts, rss)
+    let (to, after) = (epoch(), ticks(&pids));
+    let used = (after - before) as f64 / hz;
+    let sent = cap
+        .join()
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.0 >= from && a.0 <= to)
+        .count();
+    if sent == 0 {
+        return (f64::NAN, rss);
+    }
+    (used * 1e6 / sent as f64, rss)
 }
 
 fn main() {
