@@ -123,8 +123,8 @@ pub struct Daemon {
     /// one per burst cost tens of milliseconds (with a netlink dump), long enough for a
     /// backup to miss adverts when many instances announced at once.
     garp_tx: GarpSenders,
-    rx: HashMap<(String, bool), RxSocket>,
-    tx: HashMap<(String, IpAddr, Option<u8>), TxSocket>,
+    rx: rustc_hash::FxHashMap<(String, bool), RxSocket>,
+    tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), TxSocket>,
     notifier: Notifier,
     control: UnixListener,
     signals: Signals,
@@ -169,8 +169,8 @@ impl Daemon {
             scripts: HashMap::new(),
             files: crate::files::TrackedFiles::new(&[]),
             garp_tx: HashMap::new(),
-            rx: HashMap::new(),
-            tx: HashMap::new(),
+            rx: Default::default(),
+            tx: Default::default(),
             notifier: Notifier::default(),
             control,
             signals,
@@ -488,10 +488,15 @@ impl Daemon {
     }
 
     fn carry_out(&mut self, slot: &mut Slot, acts: Vec<(usize, Action)>) {
-        let members = slot.unit.members();
+        if acts.is_empty() {
+            return;
+        }
         for (m, a) in acts {
             let Some(inst) = slot.insts.get_mut(m) else { continue };
-            let Some(core) = members.get(m).copied() else { continue };
+            if m >= slot.unit.len() {
+                continue;
+            }
+            let core = slot.unit.instance(m);
             match a {
                 Action::SendAdvert { priority } => {
                     let advert = core.advert(priority);

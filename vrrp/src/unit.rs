@@ -23,6 +23,19 @@ impl Unit {
         }
     }
 
+    /// How many members (one for a lone instance).
+    pub fn len(&self) -> usize {
+        match self {
+            Unit::Single(_) => 1,
+            Unit::Group(g) => g.members().len(),
+        }
+    }
+
+    /// Whether it has no member (an empty sync group).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn next_deadline(&self) -> Option<Time> {
         match self {
             Unit::Single(i) => i.next_deadline(),
