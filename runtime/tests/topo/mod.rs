@@ -65,7 +65,9 @@ impl Topo {
     pub fn new(n: usize) -> Topo {
         let k = NEXT.fetch_add(1, Ordering::SeqCst);
         let id = format!("vg{}x{k}", std::process::id() % 100_000);
-        let subnet = 100 + (std::process::id() % 50) * 3 + k;
+        // Each topology has namespaces of its own, so subnets only need to be valid (one
+        // test may build dozens of topologies).
+        let subnet = 10 + ((std::process::id() % 50) * 3 + k) % 240;
         let bridge = format!("{id}br");
         let names: Vec<String> = (0..n).map(|i| format!("{id}n{i}")).collect();
         sh(&format!("ip netns add {bridge}"));
