@@ -46,12 +46,22 @@ pub struct ScriptStatus {
     pub up: bool,
 }
 
+/// A tracked file and the number last read from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileStatus {
+    pub name: String,
+    pub file: String,
+    pub value: i64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Status {
     pub plan: String,
     pub source: String,
     pub instances: Vec<InstanceStatus>,
     pub scripts: Vec<ScriptStatus>,
+    #[serde(default)]
+    pub files: Vec<FileStatus>,
 }
 
 /// Listens on `path` (replacing a stale socket), mode 0600.

@@ -827,11 +827,22 @@ impl Daemon {
             })
             .collect();
         scripts.sort_by(|a, b| a.name.cmp(&b.name));
+        let files = self
+            .plan
+            .track_files
+            .iter()
+            .map(|f| control::FileStatus {
+                name: f.name.clone(),
+                file: f.file.clone(),
+                value: self.files.value(&f.name),
+            })
+            .collect();
         control::Status {
             plan: self.opts.plan_path.display().to_string(),
             source: self.plan.source.file.clone(),
             instances,
             scripts,
+            files,
         }
     }
 

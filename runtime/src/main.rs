@@ -153,6 +153,9 @@ fn print_status(s: &control::Status) {
     for sc in &s.scripts {
         println!("script {:<20} {}", sc.name, if sc.up { "up" } else { "down" });
     }
+    for f in &s.files {
+        println!("file   {:<20} {} ({})", f.name, f.value, f.file);
+    }
 }
 
 fn fail(msg: &str) -> ExitCode {

@@ -371,6 +371,7 @@ fn a_tracked_file_moves_the_priority_by_its_number_against_keepalived() {
     std::fs::write(&file, "4\n").expect("write");
     t.wait_holders(&vip, &[1], Duration::from_secs(2));
     assert_eq!(t.status(0)["instances"][0]["priority"], 80);
+    assert_eq!(t.status(0)["files"][0]["value"], 4, "status shows the file's number");
     // Removed: reads 0, vigild preempts back at 200.
     std::fs::remove_file(&file).expect("rm");
     t.wait_holders(&vip, &[0], Duration::from_secs(2));
