@@ -126,6 +126,9 @@ pub struct Daemon {
     rx: rustc_hash::FxHashMap<(String, bool), RxSocket>,
     tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), TxSocket>,
     notifier: Notifier,
+    fifos: crate::fifo::NotifyFifos,
+    /// The FIFOs of the first plan are not open yet.
+    fifos_unopened: bool,
     control: UnixListener,
     signals: Signals,
     stopping: bool,
@@ -172,6 +175,8 @@ impl Daemon {
             rx: Default::default(),
             tx: Default::default(),
             notifier: Notifier::default(),
+            fifos: crate::fifo::NotifyFifos::default(),
+            fifos_unopened: true,
             control,
             signals,
             stopping: false,
@@ -258,6 +263,14 @@ impl Daemon {
             s.stop();
         }
         self.scripts = new_scripts;
+        let g = (&plan.global.notify_fifo, &plan.global.vrrp_notify_fifo);
+        if (&self.plan.global.notify_fifo, &self.plan.global.vrrp_notify_fifo) != g || self.fifos_unopened {
+            self.fifos.close();
+            let user = plan.global.script_user.clone();
+            self.fifos =
+                crate::fifo::NotifyFifos::open(g.0.as_ref(), g.1.as_ref(), &mut self.notifier, user.as_deref());
+            self.fifos_unopened = false;
+        }
         if self.plan.track_files != plan.track_files || plan.track_files.is_empty() {
             self.files = crate::files::TrackedFiles::new(&plan.track_files);
         } else {
@@ -558,6 +571,8 @@ impl Daemon {
                     if let Some(c) = script {
                         self.notifier.run(c, user.as_deref(), &[]);
                     }
+                    self.fifos
+                        .write(&crate::fifo::line("INSTANCE", &inst.plan.name, word, core.priority()));
                     if let Some(c) = &notify.any {
                         let extra = [
                             "INSTANCE".to_string(),
@@ -875,6 +890,7 @@ impl Daemon {
         for s in self.scripts.values_mut() {
             s.stop();
         }
+        self.fifos.close();
         self.notifier.drain(Duration::from_secs(5));
         let _ = std::fs::remove_file(&self.opts.socket);
     }

@@ -16,6 +16,7 @@
 
 pub mod control;
 pub mod daemon;
+pub mod fifo;
 pub mod files;
 pub mod model;
 pub mod netlink;

@@ -377,3 +377,40 @@ fn a_tracked_file_moves_the_priority_by_its_number_against_keepalived() {
     t.wait_holders(&vip, &[0], Duration::from_secs(2));
     assert_eq!(t.status(0)["instances"][0]["priority"], 200);
 }
+
+#[test]
+fn notify_fifo_gets_a_line_per_state_change() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let vip = t.vip();
+    let fifo = t.dir.path().join("notify.fifo");
+    let conf = format!(
+        "global_defs {{\n  notify_fifo {}\n}}\n{}",
+        fifo.display(),
+        instance("BACKUP", 150, V3_FAST, &format!("{vip}/24"))
+    );
+    let plan = t.plan("a", &conf);
+    let ours = t.vigild(0, &plan);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix_nonblock())
+        .open(&fifo)
+        .expect("vigild created the FIFO");
+    t.signal(ours, "TERM");
+    t.wait_exit(ours, Duration::from_secs(5)).expect("exits");
+    let mut got = String::new();
+    let _ = reader.read_to_string(&mut got);
+    assert_eq!(
+        got, "INSTANCE \"VI_1\" BACKUP 150\nINSTANCE \"VI_1\" MASTER 150\nINSTANCE \"VI_1\" STOP 150\n",
+        "keepalived's lines, in order"
+    );
+    assert!(!fifo.exists(), "the FIFO vigild created is removed when it stops");
+}
+
+/// O_NONBLOCK, so opening and reading the FIFO never waits on the writer.
+fn nix_nonblock() -> i32 {
+    0o4000
+}
