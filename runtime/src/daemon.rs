@@ -102,6 +102,8 @@ struct Slot {
     key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>),
     unit: Unit,
     insts: Vec<Inst>,
+    /// A sync group's state as last written to the notify FIFOs (all members in it).
+    group_state: Option<State>,
 }
 
 /// What `vigild run` needs to know besides the plan.
@@ -331,6 +333,7 @@ impl Daemon {
                 key: (Vec::new(), None),
                 unit: Unit::Group(SyncGroup::new("", Vec::new())),
                 insts: Vec::new(),
+                group_state: None,
             },
         )
     }
@@ -438,7 +441,12 @@ impl Daemon {
             Some(g) => Unit::Group(SyncGroup::new(&g.name, cores)),
             None => Unit::Single(Box::new(cores.pop().ok_or_else(|| StartError("an empty unit".into()))?)),
         };
-        Ok(Slot { key, unit, insts })
+        Ok(Slot {
+            key,
+            unit,
+            insts,
+            group_state: None,
+        })
     }
 
     /// The trackers of one instance from the host's links and the scripts' states.
@@ -573,6 +581,14 @@ impl Daemon {
                     }
                     self.fifos
                         .write(&crate::fifo::line("INSTANCE", &inst.plan.name, word, core.priority()));
+                    // A sync group's line once all its members are in the new state.
+                    if let (Unit::Group(g), Some(sg)) = (&slot.unit, &slot.key.1) {
+                        let all = g.members().iter().all(|i| i.state() == to);
+                        if all && slot.group_state != Some(to) {
+                            slot.group_state = Some(to);
+                            self.fifos.write(&crate::fifo::line("GROUP", &sg.name, word, 0));
+                        }
+                    }
                     if let Some(c) = &notify.any {
                         let extra = [
                             "INSTANCE".to_string(),

@@ -36,11 +36,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     let g = &plan.global;
     let go = g.origin.as_ref();
     for (set, name) in [
-        // GROUP lines (sync-group changes) are not written yet.
-        (
-            (g.notify_fifo.is_some() || g.vrrp_notify_fifo.is_some()) && !plan.sync_groups.is_empty(),
-            "notify_fifo / vrrp_notify_fifo with sync groups",
-        ),
         (g.lvs_notify_fifo.is_some(), "lvs_notify_fifo"),
         (g.vrrp_garp_interval_ms != 0, "vrrp_garp_interval"),
         (g.vrrp_gna_interval_ms != 0, "vrrp_gna_interval"),

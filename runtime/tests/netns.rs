@@ -414,3 +414,52 @@ fn notify_fifo_gets_a_line_per_state_change() {
 fn nix_nonblock() -> i32 {
     0o4000
 }
+
+#[test]
+fn notify_fifo_gets_group_lines_for_a_sync_group() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let vip = t.vip();
+    let fifo = t.dir.path().join("notify.fifo");
+    let second = instance(
+        "BACKUP",
+        150,
+        V3_FAST,
+        &format!("{}.2/24", vip.trim_end_matches(".100")),
+    )
+    .replace("VI_1", "VI_2")
+    .replace("virtual_router_id 51", "virtual_router_id 52");
+    let conf = format!(
+        "global_defs {{\n  vrrp_notify_fifo {}\n}}\nvrrp_sync_group G {{\n  group {{\n    VI_1\n    VI_2\n  }}\n}}\n{}{second}",
+        fifo.display(),
+        instance("BACKUP", 150, V3_FAST, &format!("{vip}/24"))
+    );
+    let plan = t.plan("a", &conf);
+    let ours = t.vigild(0, &plan);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix_nonblock())
+        .open(&fifo)
+        .expect("vigild created the FIFO");
+    t.signal(ours, "TERM");
+    t.wait_exit(ours, Duration::from_secs(5)).expect("exits");
+    let mut got = String::new();
+    let _ = reader.read_to_string(&mut got);
+    for want in [
+        "INSTANCE \"VI_1\" MASTER 150\n",
+        "INSTANCE \"VI_2\" MASTER 150\n",
+        "GROUP \"G\" BACKUP 0\n",
+        "GROUP \"G\" MASTER 0\n",
+        "GROUP \"G\" STOP 0\n",
+    ] {
+        assert!(got.contains(want), "{want:?} missing from {got:?}");
+    }
+    assert_eq!(
+        got.matches("GROUP \"G\" MASTER").count(),
+        1,
+        "once per group change: {got}"
+    );
+}
