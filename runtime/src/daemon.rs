@@ -587,6 +587,21 @@ impl Daemon {
                         if all && slot.group_state != Some(to) {
                             slot.group_state = Some(to);
                             self.fifos.write(&crate::fifo::line("GROUP", &sg.name, word, 0));
+                            // The group's own notify scripts, as keepalived runs them.
+                            let n = &sg.notify;
+                            let script = match to {
+                                State::Master => &n.master,
+                                State::Backup => &n.backup,
+                                State::Fault => &n.fault,
+                                State::Initialize => &n.stop,
+                            };
+                            if let Some(c) = script {
+                                self.notifier.run(c, user.as_deref(), &[]);
+                            }
+                            if let Some(c) = &n.any {
+                                let extra = ["GROUP".to_string(), sg.name.clone(), word.to_string(), "0".to_string()];
+                                self.notifier.run(c, user.as_deref(), &extra);
+                            }
                         }
                     }
                     if let Some(c) = &notify.any {

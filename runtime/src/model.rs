@@ -147,9 +147,7 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         {
             refuse(at("track_*"), o);
         }
-        if sg.notify != vigil_plan::Notify::default() {
-            refuse(at("notify scripts"), o);
-        }
+        notify_refusals(&sg.notify, &at, o, &mut refuse);
         if sg.smtp_alert && g.smtp.is_some() {
             refuse(at("smtp_alert"), o);
         }

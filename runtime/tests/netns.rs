@@ -429,9 +429,13 @@ fn notify_fifo_gets_group_lines_for_a_sync_group() {
     )
     .replace("VI_1", "VI_2")
     .replace("virtual_router_id 51", "virtual_router_id 52");
+    let seen = t.dir.path().join("group-notify");
+    let script = t.file("group.sh", &format!("#!/bin/sh\necho \"$@\" >> {}\n", seen.display()));
+    topo::sh(&format!("chmod 755 {}", script.display()));
     let conf = format!(
-        "global_defs {{\n  vrrp_notify_fifo {}\n}}\nvrrp_sync_group G {{\n  group {{\n    VI_1\n    VI_2\n  }}\n}}\n{}{second}",
+        "global_defs {{\n  vrrp_notify_fifo {}\n}}\nvrrp_sync_group G {{\n  group {{\n    VI_1\n    VI_2\n  }}\n  notify {}\n}}\n{}{second}",
         fifo.display(),
+        script.display(),
         instance("BACKUP", 150, V3_FAST, &format!("{vip}/24"))
     );
     let plan = t.plan("a", &conf);
@@ -462,4 +466,8 @@ fn notify_fifo_gets_group_lines_for_a_sync_group() {
         1,
         "once per group change: {got}"
     );
+    // The group's notify script ran with keepalived's arguments.
+    std::thread::sleep(Duration::from_millis(300));
+    let ran = std::fs::read_to_string(&seen).unwrap_or_default();
+    assert!(ran.contains("GROUP G MASTER 0"), "{ran:?}");
 }
