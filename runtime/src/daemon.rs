@@ -192,6 +192,16 @@ impl Daemon {
         Time(self.epoch.elapsed().as_micros() as u64)
     }
 
+    /// An e-mail alert, when the plan has an SMTP relay (`smtp_alert` without one does
+    /// nothing in keepalived either).
+    fn alert(&self, group: bool, name: &str, state: &str) {
+        let g = &self.plan.global;
+        let Some(smtp) = &g.smtp else { return };
+        let router_id = g.router_id.clone().unwrap_or_else(crate::smtp::hostname);
+        let from = smtp.from.clone().unwrap_or_else(crate::smtp::default_from);
+        crate::smtp::send(smtp, from, crate::smtp::alert(&router_id, group, name, state));
+    }
+
     fn default_user(&self) -> Option<String> {
         self.plan.global.script_user.clone()
     }
@@ -581,12 +591,18 @@ impl Daemon {
                     }
                     self.fifos
                         .write(&crate::fifo::line("INSTANCE", &inst.plan.name, word, core.priority()));
+                    if inst.plan.smtp_alert {
+                        self.alert(false, &inst.plan.name, word);
+                    }
                     // A sync group's line once all its members are in the new state.
                     if let (Unit::Group(g), Some(sg)) = (&slot.unit, &slot.key.1) {
                         let all = g.members().iter().all(|i| i.state() == to);
                         if all && slot.group_state != Some(to) {
                             slot.group_state = Some(to);
                             self.fifos.write(&crate::fifo::line("GROUP", &sg.name, word, 0));
+                            if sg.smtp_alert {
+                                self.alert(true, &sg.name, word);
+                            }
                             // The group's own notify scripts, as keepalived runs them.
                             let n = &sg.notify;
                             let script = match to {

@@ -21,6 +21,7 @@ pub mod files;
 pub mod model;
 pub mod netlink;
 pub mod scripts;
+pub mod smtp;
 pub mod sockets;
 pub mod wire;
 

@@ -103,9 +103,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         if i.unicast_fault_no_peer {
             refuse(at("unicast_fault_no_peer"), o);
         }
-        if i.smtp_alert && g.smtp.is_some() {
-            refuse(at("smtp_alert"), o);
-        }
         for r in &i.virtual_routes {
             refuse(at("virtual_routes"), Some(&r.origin));
         }
@@ -148,9 +145,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
             refuse(at("track_*"), o);
         }
         notify_refusals(&sg.notify, &at, o, &mut refuse);
-        if sg.smtp_alert && g.smtp.is_some() {
-            refuse(at("smtp_alert"), o);
-        }
     }
     out
 }

@@ -471,3 +471,53 @@ fn notify_fifo_gets_group_lines_for_a_sync_group() {
     let ran = std::fs::read_to_string(&seen).unwrap_or_default();
     assert!(ran.contains("GROUP G MASTER 0"), "{ran:?}");
 }
+
+#[test]
+fn smtp_alerts_reach_the_relay_as_keepalived_writes_them() {
+    require_root!();
+    if std::process::Command::new("python3")
+        .args(["-W", "ignore", "-c", "import smtpd"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        eprintln!("SKIP: python3 without the smtpd module (a relay to receive the alerts)");
+        return;
+    }
+    let mut t = Topo::new(1);
+    let vip = t.vip();
+    let mail = t.dir.path().join("mail.txt");
+    // A relay on the node's loopback that prints what it receives.
+    let relay = format!(
+        "ip netns exec {} sh -c 'python3 -W ignore -u -m smtpd -n -c DebuggingServer 127.0.0.1:2525 > {} 2>&1' &",
+        t.names[0],
+        mail.display()
+    );
+    // Its output is not ours to wait for: the relay runs on after this shell.
+    topo::sh(&format!("setsid sh -c \"{relay}\" > /dev/null 2>&1 < /dev/null"));
+    std::thread::sleep(Duration::from_millis(700));
+    let conf = format!(
+        "global_defs {{\n  router_id lb1\n  notification_email {{\n    ops@example.com\n  }}\n  notification_email_from vigild@lb1\n  smtp_server 127.0.0.1 2525\n  smtp_alert\n}}\n{}",
+        instance("BACKUP", 150, V3_FAST, &format!("{vip}/24"))
+    );
+    let plan = t.plan("a", &conf);
+    let ours = t.vigild(0, &plan);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    let end = std::time::Instant::now() + Duration::from_secs(5);
+    let mut got = String::new();
+    while std::time::Instant::now() < end && !got.contains("Entering MASTER state") {
+        std::thread::sleep(Duration::from_millis(100));
+        got = std::fs::read_to_string(&mail).unwrap_or_default();
+    }
+    t.signal(ours, "TERM");
+    let _ = t.wait_exit(ours, Duration::from_secs(5));
+    sh_out(&format!("ip netns pids {} | xargs -r kill", t.names[0]));
+    for want in [
+        "Subject: [lb1] VRRP Instance VI_1 - Entering MASTER state",
+        "From: vigild@lb1",
+        "To: ops@example.com",
+        "X-Mailer: Keepalived",
+        "=> VRRP Instance is now owning VRRP VIPs <=",
+    ] {
+        assert!(got.contains(want), "{want:?} not in what the relay got:\n{got}");
+    }
+}
