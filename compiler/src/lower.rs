@@ -277,6 +277,42 @@ fn name_or_num(n: &NameOrNum) -> p::NameOrNumber {
     }
 }
 
+/// An `rtt`/`rttvar`/`rto_min` time as keepalived 2.2.7 installs it, in milliseconds: a
+/// number without unit counts the kernel's units (1/8 ms, 1/4 ms, 1 ms), and the time is held
+/// between 200 ms and 120 s.
+fn rtt_time(name: &str, t: &str) -> String {
+    let units_per_ms: f64 = match name {
+        "rtt" => 8.0,
+        "rttvar" => 4.0,
+        _ => 1.0,
+    };
+    let lower = t.to_ascii_lowercase();
+    let (num, ms) = if let Some(n) = lower
+        .strip_suffix("msecs")
+        .or(lower.strip_suffix("msec"))
+        .or(lower.strip_suffix("ms"))
+    {
+        (n, Some(1.0))
+    } else if let Some(n) = lower
+        .strip_suffix("secs")
+        .or(lower.strip_suffix("sec"))
+        .or(lower.strip_suffix('s'))
+    {
+        (n, Some(1000.0))
+    } else {
+        (lower.as_str(), None)
+    };
+    let Ok(v) = num.parse::<f64>() else {
+        return t.to_string();
+    };
+    let ms = match ms {
+        Some(scale) => v * scale,
+        None => v / units_per_ms,
+    };
+    let ms = ms.clamp(200.0, 120_000.0);
+    format!("{ms}ms")
+}
+
 /// A route type as the plan spells it (`brd` is `broadcast`).
 fn route_kind(k: &str) -> p::RouteKind {
     match k {
@@ -584,7 +620,7 @@ impl<'a> Cx<'a> {
                 .map(|m| {
                     let v = match &m.value {
                         route::MetricValue::Num(n) => n.to_string(),
-                        route::MetricValue::Time(t) => t.clone(),
+                        route::MetricValue::Time(t) => rtt_time(m.name, t),
                     };
                     if m.lock {
                         format!("lock {} {v}", m.name)
@@ -1523,6 +1559,18 @@ mod tests {
     /// one added; protocol 18 unless `no_track`; a route without `dev` is not tracked; a rule
     /// without preference gets one counting down from 16384 per family in file order, and
     /// protocol 18 unless `no_track`.
+    #[test]
+    fn rtt_times_as_keepalived_installs_them() {
+        assert_eq!(rtt_time("rtt", "10ms"), "200ms");
+        assert_eq!(rtt_time("rtt", "300ms"), "300ms");
+        assert_eq!(rtt_time("rttvar", "2s"), "2000ms");
+        assert_eq!(rtt_time("rtt", "1.5s"), "1500ms");
+        assert_eq!(rtt_time("rto_min", "500s"), "120000ms");
+        // No unit: the kernel's units (1/8 ms for rtt).
+        assert_eq!(rtt_time("rtt", "2400"), "300ms");
+        assert_eq!(rtt_time("rto_min", "250"), "250ms");
+    }
+
     #[test]
     fn routes_and_rules_as_keepalived_installs_them() {
         let pl = plan(

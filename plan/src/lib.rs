@@ -720,7 +720,9 @@ pub struct Route {
     /// `expires` in milliseconds (written in whole seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_ms: Option<u64>,
-    /// Route metrics (`mtu 1400`, `lock mtu 1400`, `rtt 10ms`), as `ip route` words.
+    /// Route metrics (`mtu 1400`, `lock mtu 1400`, `rtt 300ms`), as `ip route` words; the
+    /// times (`rtt`, `rttvar`, `rto_min`) in milliseconds as keepalived installs them (held
+    /// between 200 ms and 120 s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<String>,
     /// `encap TYPE ...` words.

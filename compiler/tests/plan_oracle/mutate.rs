@@ -1075,6 +1075,8 @@ fn route_line(rng: &mut Rng, v6: bool, n: usize) -> String {
             5,
             &[
                 "rtt 300ms",
+                "rtt 10ms",
+                "rtt lock 1s",
                 "rttvar 2s",
                 "rto_min 250ms",
                 "quickack 1",
