@@ -149,6 +149,38 @@ struct Cx<'a> {
     masters: Vec<bool>,
     /// The readable virtual_server_groups, for resolving each virtual server in turn.
     lvs_groups: lvs::Groups<'a>,
+    /// The preference keepalived gives each rule written without one, by the line's site.
+    rule_prefs: HashMap<Span, u32>,
+}
+
+/// The preferences keepalived gives the rules written without one: counting down from 16384,
+/// one counter per family, over the static and virtual rules in file order (as it reads them).
+fn rule_preferences(ir: &Config) -> HashMap<Span, u32> {
+    let mut out = HashMap::new();
+    let (mut v4, mut v6) = (16384u32, 16384u32);
+    let mut count = |lines: &[Line]| {
+        for l in lines {
+            let Item::Rule(r) = &l.item else { continue };
+            if r.preference.is_some() {
+                continue;
+            }
+            let next = if r.family == VFamily::V6 { &mut v6 } else { &mut v4 };
+            out.insert(l.site, *next);
+            *next = next.wrapping_sub(1);
+        }
+    };
+    for s in &ir.root.settings {
+        match s.name() {
+            "static_rules" => count(s.lines()),
+            "vrrp_instance" => {
+                for r in s.block().into_iter().flat_map(|b| b.all("virtual_rules")) {
+                    count(r.lines());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn name_of(s: &Setting) -> Option<String> {
@@ -252,6 +284,42 @@ fn name_or_num(n: &NameOrNum) -> p::NameOrNumber {
     }
 }
 
+/// An `rtt`/`rttvar`/`rto_min` time as keepalived 2.2.7 installs it, in milliseconds: a
+/// number without unit counts the kernel's units (1/8 ms, 1/4 ms, 1 ms), and the time is held
+/// between 200 ms and 120 s.
+fn rtt_time(name: &str, t: &str) -> String {
+    let units_per_ms: f64 = match name {
+        "rtt" => 8.0,
+        "rttvar" => 4.0,
+        _ => 1.0,
+    };
+    let lower = t.to_ascii_lowercase();
+    let (num, ms) = if let Some(n) = lower
+        .strip_suffix("msecs")
+        .or(lower.strip_suffix("msec"))
+        .or(lower.strip_suffix("ms"))
+    {
+        (n, Some(1.0))
+    } else if let Some(n) = lower
+        .strip_suffix("secs")
+        .or(lower.strip_suffix("sec"))
+        .or(lower.strip_suffix('s'))
+    {
+        (n, Some(1000.0))
+    } else {
+        (lower.as_str(), None)
+    };
+    let Ok(v) = num.parse::<f64>() else {
+        return t.to_string();
+    };
+    let ms = match ms {
+        Some(scale) => v * scale,
+        None => v / units_per_ms,
+    };
+    let ms = ms.clamp(200.0, 120_000.0);
+    format!("{ms}ms")
+}
+
 /// A route type as the plan spells it (`brd` is `broadcast`).
 fn route_kind(k: &str) -> p::RouteKind {
     match k {
@@ -347,6 +415,7 @@ impl<'a> Cx<'a> {
             groups,
             masters,
             lvs_groups,
+            rule_prefs: rule_preferences(ir),
         }
     }
 
@@ -513,10 +582,13 @@ impl<'a> Cx<'a> {
             noprefixroute: a.flags.noprefixroute,
             autojoin: a.flags.autojoin,
             no_track: a.no_track,
-            preferred_lft_ms: a.preferred_lft.as_ref().and_then(|l| match l.value {
-                address::Lifetime::Secs(s) => Some(u64::from(s) * 1000),
-                address::Lifetime::Forever => None,
-            }),
+            // Unwritten, keepalived deprecates an IPv6 host address (preferred_lft 0).
+            preferred_lft_ms: match a.preferred_lft.as_ref().map(|l| &l.value) {
+                Some(address::Lifetime::Secs(s)) => Some(u64::from(*s) * 1000),
+                Some(address::Lifetime::Forever) => None,
+                None if a.addr.is_ipv6() && a.prefix == 128 => Some(0),
+                None => None,
+            },
             track_group: a.track_group.as_ref().map(|s| s.value.clone()),
             use_vmac: a.use_vmac,
             origin: self.origin(l.site),
@@ -537,7 +609,12 @@ impl<'a> Cx<'a> {
             from: r.from.as_ref().map(|s| prefix(&s.value)),
             dev: r.dev.as_ref().map(|s| s.value.clone()),
             table: r.table.as_ref().map(|s| name_or_num(&s.value)),
-            protocol: r.protocol.as_ref().map(|s| name_or_num(&s.value)),
+            // keepalived sets 18 on every route it tracks (whatever was written) and installs
+            // 18 when none is written.
+            protocol: Some(match &r.protocol {
+                Some(p) if r.no_track => name_or_num(&p.value),
+                _ => p::NameOrNumber::Number(18),
+            }),
             tos: r.tos.as_ref().map(|s| name_or_num(&s.value)),
             scope: r.scope.as_ref().map(|s| s.value),
             metric: r.metric.as_ref().map(|s| s.value),
@@ -550,7 +627,7 @@ impl<'a> Cx<'a> {
                 .map(|m| {
                     let v = match &m.value {
                         route::MetricValue::Num(n) => n.to_string(),
-                        route::MetricValue::Time(t) => t.clone(),
+                        route::MetricValue::Time(t) => rtt_time(m.name, t),
                     };
                     if m.lock {
                         format!("lock {} {v}", m.name)
@@ -575,12 +652,13 @@ impl<'a> Cx<'a> {
                 })
                 .collect(),
             vrf: r.vrf.as_ref().map(|s| s.value.clone()),
-            no_track: r.no_track,
+            // keepalived cannot track a route without `dev`, and does not.
+            no_track: r.no_track || r.dev.is_none(),
             track_group: r.track_group.as_ref().map(|s| s.value.clone()),
-            mode: match r.mode.as_ref().map(|m| m.value) {
-                None | Some(route::AddMode::Add) => p::RouteMode::Add,
-                Some(route::AddMode::Append) => p::RouteMode::Append,
-                Some(route::AddMode::Prepend) => p::RouteMode::Prepend,
+            mode: match r.installed {
+                route::AddMode::Add => p::RouteMode::Add,
+                route::AddMode::Append => p::RouteMode::Append,
+                route::AddMode::Prepend => p::RouteMode::Prepend,
             },
             origin: self.origin(l.site),
         })
@@ -607,7 +685,11 @@ impl<'a> Cx<'a> {
             invert: r.invert,
             from: r.from.as_ref().map(|s| prefix(&s.value)),
             to: r.to.as_ref().map(|s| prefix(&s.value)),
-            preference: r.preference.as_ref().map(|s| s.value),
+            preference: r
+                .preference
+                .as_ref()
+                .map(|s| s.value)
+                .or_else(|| self.rule_prefs.get(&l.site).copied()),
             tos: r.tos.as_ref().map(|s| name_or_num(&s.value)),
             fwmark: r.fwmark.as_ref().map(|s| s.value.0),
             fwmask: r.fwmark.as_ref().and_then(|s| s.value.1),
@@ -616,6 +698,12 @@ impl<'a> Cx<'a> {
             suppress_prefixlength: r.suppress_prefixlength.as_ref().map(|s| s.value),
             uid_range: r.uidrange.as_ref().map(|s| s.value),
             ipproto: r.ipproto.as_ref().map(|s| name_or_num(&s.value)),
+            // keepalived sets 18 on every rule it tracks, whatever was written.
+            protocol: if r.no_track {
+                r.protocol.as_ref().map(|s| s.value)
+            } else {
+                Some(18)
+            },
             sport: r.sport.as_ref().map(|s| s.value),
             dport: r.dport.as_ref().map(|s| s.value),
             no_track: r.no_track,
@@ -778,7 +866,15 @@ impl<'a> Cx<'a> {
                 .collect()
         };
         let mut vips = addresses("virtual_ipaddress");
-        let evips = addresses("virtual_ipaddress_excluded");
+        let mut evips = addresses("virtual_ipaddress_excluded");
+        // keepalived treats an address on the instance's own interface as one with none
+        // written: with a macvlan VMAC it goes on the VMAC (for the instance's family).
+        let own = b.text("interface");
+        for a in vips.iter_mut().chain(evips.iter_mut()) {
+            if a.dev.is_some() && a.dev.as_deref() == own {
+                a.dev = None;
+            }
+        }
         let peers: Vec<p::Peer> = b
             .all("unicast_peer")
             .flat_map(|s| s.lines())
@@ -1480,6 +1576,57 @@ mod tests {
                 config_id: None,
             },
         )
+    }
+
+    /// What keepalived 2.2.7 installs (its `-d` dump): an untyped route is prepended, a typed
+    /// one added; protocol 18 unless `no_track`; a route without `dev` is not tracked; a rule
+    /// without preference gets one counting down from 16384 per family in file order, and
+    /// protocol 18 unless `no_track`.
+    #[test]
+    fn rtt_times_as_keepalived_installs_them() {
+        assert_eq!(rtt_time("rtt", "10ms"), "200ms");
+        assert_eq!(rtt_time("rtt", "300ms"), "300ms");
+        assert_eq!(rtt_time("rttvar", "2s"), "2000ms");
+        assert_eq!(rtt_time("rtt", "1.5s"), "1500ms");
+        assert_eq!(rtt_time("rto_min", "500s"), "120000ms");
+        // No unit: the kernel's units (1/8 ms for rtt).
+        assert_eq!(rtt_time("rtt", "2400"), "300ms");
+        assert_eq!(rtt_time("rto_min", "250"), "250ms");
+    }
+
+    #[test]
+    fn routes_and_rules_as_keepalived_installs_them() {
+        let pl = plan(
+            "static_routes {\n 10.6.0.0/24 dev eth0\n blackhole 10.7.0.0/24 no_track\n \
+             10.8.0.0/24 dev eth0 no_track protocol 4\n blackhole 10.9.0.0/24 no_track prepend\n}\n\
+             static_rules {\n from 10.5.0.0/24 table 100\n from fd00::/64 table 100\n \
+             from 10.6.0.0/24 table 100 priority 7 no_track\n}\n\
+             vrrp_instance VI {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 10.0.0.1\n }\n \
+             virtual_rules {\n from 10.0.0.1 table 200 no_track protocol 4\n }\n}\n",
+        );
+        let r = &pl.static_routes;
+        let modes: Vec<p::RouteMode> = r.iter().map(|r| r.mode).collect();
+        use p::RouteMode::*;
+        assert_eq!(modes, [Prepend, Add, Prepend, Prepend]);
+        let n = |v: u64| Some(p::NameOrNumber::Number(v));
+        let protos: Vec<_> = r.iter().map(|r| r.protocol.clone()).collect();
+        assert_eq!(protos, [n(18), n(18), n(4), n(18)]);
+        assert!(!r[0].no_track && r[1].no_track);
+        let rules: Vec<(Option<u32>, Option<u8>)> = pl
+            .static_rules
+            .iter()
+            .chain(&pl.vrrp_instances[0].virtual_rules)
+            .map(|r| (r.preference, r.protocol))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                (Some(16384), Some(18)),
+                (Some(16384), Some(18)),
+                (Some(7), None),
+                (Some(16383), Some(4))
+            ]
+        );
     }
 
     #[test]

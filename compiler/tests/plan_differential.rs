@@ -11,7 +11,9 @@
 //! switch unicast and multicast, set priority/state combinations, non-round timers, tracking
 //! weights (with and without a sync group's `sync_group_tracking_weight`), checker timing at the
 //! virtual-server, real-server and checker levels, real-server ports under NAT/DR/TUN, fwmark
-//! services, quorum and hysteresis, track_file / vrrp_track_process / bfd_instance definitions. Only mutants that keepalived-check compiles without errors
+//! services, quorum and hysteresis, track_file / vrrp_track_process / bfd_instance definitions,
+//! static and virtual routes (types, install modes in either order, protocols, metrics,
+//! nexthops), rules (actions, preferences or none, options) and address lines. Only mutants that keepalived-check compiles without errors
 //! are kept; those keepalived itself refuses to load (no complete dump) are counted.
 //!
 //! Besides what the plan oracle compares, it compares each instance's strict mode,
@@ -21,7 +23,12 @@
 //! global definitions, the virtual/real servers' and checkers' flags and thresholds, the
 //! track_file, vrrp_track_process and bfd_instance definitions (the BFD process's own dump, from a
 //! run on the configuration's bfd_instance blocks alone) and the instances' tracked processes
-//! and BFDs, the notify FIFOs and LVS timeouts, and the sync groups' notify scripts.
+//! and BFDs, the notify FIFOs and LVS timeouts, the sync groups' notify scripts, and the static
+//! addresses, routes and rules and each instance's virtual routes, rules and address lines,
+//! word by word as keepalived prints them (a route's protocol on its own: keepalived prints it
+//! only when it tracks the route or one is written, and installs 18 when it prints none). Not
+//! in the plan, so not compared (no mutant writes them): a route's `realms`, `congctl`,
+//! `features ecn` and `ttl-propagate`, a rule's `realms`, `tunnel-id` and `suppress_ifgroup`.
 //!
 //! Prints `plan differential: N mutants (K rejected by keepalived), F fields compared, M
 //! mismatches`, the plan fields compared, and the gaps: dump lines no comparison reads, and
@@ -1019,6 +1026,537 @@ fn sync_group_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, groups: &[Obj]) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Addresses, routes and rules, as keepalived 2.2.7's format_ipaddress / format_iproute /
+// format_iprule print them.
+
+/// A name in one of iproute2's tables (keepalived's built-in names, then /etc/iproute2/FILE).
+fn rt_number(file: &str, builtin: &[(&str, u64)], n: &p::NameOrNumber) -> String {
+    match n {
+        p::NameOrNumber::Number(v) => v.to_string(),
+        p::NameOrNumber::Name(s) => builtin
+            .iter()
+            .find(|(k, _)| k == s)
+            .map(|(_, v)| v.to_string())
+            .or_else(|| {
+                std::fs::read_to_string(format!("/etc/iproute2/{file}"))
+                    .unwrap_or_default()
+                    .lines()
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>())
+                    .find(|w| w.len() >= 2 && w[1] == s && !w[0].starts_with('#'))
+                    .map(|w| w[0].to_string())
+            })
+            .unwrap_or_else(|| format!("?{s}")),
+    }
+}
+
+const RT_TABLES: &[(&str, u64)] = &[("default", 253), ("main", 254), ("local", 255)];
+const RT_PROTOS: &[(&str, u64)] = &[
+    ("none", 0),
+    ("redirect", 1),
+    ("kernel", 2),
+    ("boot", 3),
+    ("static", 4),
+    ("gated", 8),
+    ("ra", 9),
+    ("mrt", 10),
+    ("zebra", 11),
+    ("bird", 12),
+    ("dnrouted", 13),
+    ("xorp", 14),
+    ("ntk", 15),
+    ("dhcp", 16),
+    ("babel", 42),
+];
+const IP_PROTOS: &[(&str, u64)] = &[("icmp", 1), ("tcp", 6), ("udp", 17), ("ipv6-icmp", 58), ("sctp", 132)];
+
+/// keepalived's `ipaddresstos`: the address, and `/LEN` unless a host prefix; `any` is the
+/// family's zero address.
+fn ka_prefix(a: Option<IpAddr>, len: u8, fam: p::Family) -> String {
+    let a = a.unwrap_or(match fam {
+        p::Family::Ipv4 => IpAddr::from([0u8; 4]),
+        p::Family::Ipv6 => IpAddr::from([0u16; 8]),
+    });
+    if len == p::Family::of(&a).max_prefix_len() {
+        a.to_string()
+    } else {
+        format!("{a}/{len}")
+    }
+}
+
+fn ka_scope(s: u8) -> String {
+    match s {
+        0 => "global".into(),
+        200 => "site".into(),
+        253 => "link".into(),
+        254 => "host".into(),
+        255 => "nowhere".into(),
+        n => n.to_string(),
+    }
+}
+
+/// An address line as keepalived prints it (its run-time ` set` left out); `dev` is the
+/// interface the address goes on when the line names none.
+fn ka_address(a: &p::Address, dev: &str) -> String {
+    let mut s = ka_prefix(Some(a.address), a.prefix_len, p::Family::of(&a.address));
+    if let (IpAddr::V4(v4), Some(b)) = (a.address, &a.broadcast) {
+        let mask = if a.prefix_len == 0 {
+            0
+        } else {
+            u32::MAX << (32 - u32::from(a.prefix_len))
+        };
+        let brd = match b {
+            p::Broadcast::Address(x) => u32::from(*x),
+            p::Broadcast::HostBitsSet => u32::from(v4) | !mask,
+            p::Broadcast::HostBitsClear => u32::from(v4) & mask,
+        };
+        if brd != 0 {
+            let _ = write!(s, " brd {}", std::net::Ipv4Addr::from(brd));
+        }
+    }
+    let _ = write!(s, " dev {}", a.dev.as_deref().unwrap_or(dev));
+    if a.use_vmac {
+        s.push_str(" use_vmac");
+    }
+    let _ = write!(s, " scope {}", ka_scope(a.scope.unwrap_or(0)));
+    if let Some(l) = &a.label {
+        let _ = write!(s, " label {l}");
+    }
+    if let Some(peer) = a.peer {
+        let _ = write!(s, " peer {peer}/{}", a.prefix_len);
+    }
+    for (on, w) in [
+        (a.home, " home"),
+        (a.nodad, " -nodad"),
+        (a.mngtmpaddr, " mngtmpaddr"),
+        (a.noprefixroute, " noprefixroute"),
+        (a.autojoin, " autojoin"),
+        (a.no_track, " no_track"),
+    ] {
+        if on {
+            s.push_str(w);
+        }
+    }
+    if let Some(g) = &a.track_group {
+        let _ = write!(s, " track_group {g}");
+    }
+    if a.address.is_ipv6() {
+        match a.preferred_lft_ms {
+            Some(0) => s.push_str(" deprecated"),
+            Some(ms) => {
+                let _ = write!(s, " preferred_lft {}", ms / 1000);
+            }
+            None => s.push_str(" preferred_lft forever"),
+        }
+    }
+    s
+}
+
+/// A dumped address or route line without what keepalived adds at run time (` set`,
+/// ` iptable_set`, ` nftable_set`, ` [dev X]`, ` [installed ifindex N]`).
+fn ka_static(line: &str) -> String {
+    let mut l = line.trim();
+    if let Some(i) = l.find(" [") {
+        l = &l[..i];
+    }
+    for suffix in [" nftable_set", " iptable_set", " set"] {
+        l = l.strip_suffix(suffix).unwrap_or(l);
+    }
+    l.to_string()
+}
+
+/// keepalived's printing of an rtt-like time held in milliseconds.
+fn ka_time(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{}s", ms / 1000.0)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+/// A time as the plan writes it (`10ms`, `1.5s`, `2`) in milliseconds.
+fn plan_time_ms(t: &str) -> f64 {
+    let n = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let v: f64 = n.parse().unwrap_or(f64::NAN);
+    let unit = &t[n.len()..];
+    match unit {
+        "s" | "sec" | "secs" => v * 1000.0,
+        _ => v,
+    }
+}
+
+/// A route as keepalived prints it, without its protocol (compared on its own: keepalived
+/// prints it only when tracked or written, and installs 18 when it does not print it).
+fn ka_route(r: &p::Route) -> String {
+    let fam = r.family;
+    let mut s = format!("{}", r.mode);
+    if r.kind != p::RouteKind::Unicast {
+        let _ = write!(s, " {}", r.kind);
+    }
+    let _ = write!(s, " {}", ka_prefix(r.dst.address, r.dst.prefix_len, fam));
+    if let Some(f) = &r.from {
+        let _ = write!(s, " from {}", ka_prefix(f.address, f.prefix_len, fam));
+    }
+    if let Some(a) = r.src {
+        let _ = write!(s, " src {a}");
+    }
+    if let Some(t) = &r.tos {
+        let _ = write!(s, " tos {}", rt_number("rt_dsfield", &[], t));
+    }
+    if !r.encap.is_empty() {
+        let e = &r.encap;
+        match e[0].as_str() {
+            // Each label as keepalived keeps it: label << 12, the last with the bottom bit.
+            "mpls" => {
+                let labels: Vec<String> = e
+                    .get(1)
+                    .map_or("", String::as_str)
+                    .split('/')
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| {
+                        let n: u32 = l.parse().unwrap_or(0);
+                        let last = k + 1 == e.get(1).map_or(0, |x| x.split('/').count());
+                        format!("{:x}", (n << 12) | if last { 0x100 } else { 0 })
+                    })
+                    .collect();
+                let _ = write!(s, " encap mpls {}", labels.join("/"));
+            }
+            kind => {
+                let _ = write!(s, " encap {kind}");
+                let kv: Vec<(&str, &str)> = e[1..]
+                    .chunks(2)
+                    .map(|c| (c[0].as_str(), c.get(1).map_or("", String::as_str)))
+                    .collect();
+                let get = |k: &[&str]| kv.iter().find(|(a, _)| k.contains(a)).map(|(_, v)| *v);
+                let order: &[&[&str]] = if kind == "ip6" {
+                    &[
+                        &["id"],
+                        &["dst"],
+                        &["src"],
+                        &["tc", "tos"],
+                        &["hoplimit", "ttl"],
+                        &["flags"],
+                    ]
+                } else {
+                    &[
+                        &["id"],
+                        &["dst"],
+                        &["src"],
+                        &["tos", "tc"],
+                        &["ttl", "hoplimit"],
+                        &["flags"],
+                    ]
+                };
+                for k in order {
+                    if let Some(v) = get(k) {
+                        let _ = write!(s, " {} {v}", k[0]);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(v) = r.via {
+        let _ = write!(s, " via {} {v}", if v.is_ipv6() { "inet6" } else { "inet" });
+    }
+    if let Some(d) = &r.dev {
+        let _ = write!(s, " dev {d}");
+    }
+    if let Some(t) = &r.table {
+        let t = rt_number("rt_tables", RT_TABLES, t);
+        if t != "254" {
+            let _ = write!(s, " table {t}");
+        }
+    }
+    if let Some(sc) = r.scope {
+        let _ = write!(s, " scope {sc}");
+    }
+    if let Some(m) = r.metric {
+        let _ = write!(s, " metric {m}");
+    }
+    if fam == p::Family::Ipv4 && r.onlink {
+        s.push_str(" onlink");
+    }
+    if let Some(e) = r.expires_ms {
+        let _ = write!(s, " expires {}sec", e / 1000);
+    }
+    // The metrics, in keepalived's order: (name, lock, value).
+    let metrics: Vec<(bool, &str, &str)> = r
+        .metrics
+        .iter()
+        .map(|m| {
+            let w: Vec<&str> = m.split_whitespace().collect();
+            match w.as_slice() {
+                ["lock", n, v] => (true, *n, *v),
+                [n, v] => (false, *n, *v),
+                _ => (false, m.as_str(), ""),
+            }
+        })
+        .collect();
+    let metric = |n: &str| metrics.iter().find(|m| m.1 == n).map(|m| (m.0, m.2));
+    for n in ["rtt", "rttvar", "rto_min"] {
+        if let Some((lock, v)) = metric(n) {
+            let _ = write!(
+                s,
+                " {n}{} {}",
+                if lock { " lock" } else { "" },
+                ka_time(plan_time_ms(v))
+            );
+        }
+    }
+    for n in [
+        "mtu",
+        "window",
+        "ssthresh",
+        "cwnd",
+        "advmss",
+        "reordering",
+        "hoplimit",
+        "initcwnd",
+        "initrwnd",
+        "quickack",
+    ] {
+        if let Some((lock, v)) = metric(n) {
+            let _ = write!(s, " {n} {}{v}", if lock { "lock " } else { "" });
+        }
+    }
+    if let Some(pr) = r.pref {
+        let name = match pr {
+            3 => "low",
+            0 => "medium",
+            1 => "high",
+            _ => "unknown",
+        };
+        let _ = write!(s, " pref {name}");
+    }
+    if let Some((_, v)) = metric("fastopen_no_cookie") {
+        let _ = write!(s, " fastopen_no_cookie {v}");
+    }
+    for nh in &r.nexthops {
+        s.push_str(" nexthop");
+        if let Some(v) = nh.via {
+            let _ = write!(s, " via inet{} {v}", if v.is_ipv6() { "6" } else { "" });
+        }
+        if let Some(d) = &nh.dev {
+            let _ = write!(s, " dev {d}");
+        }
+        if let Some(w) = nh.weight {
+            let _ = write!(s, " weight {w}");
+        }
+        if nh.onlink {
+            s.push_str(" onlink");
+        }
+    }
+    if r.no_track {
+        s.push_str(" no_track");
+    }
+    if let Some(g) = &r.track_group {
+        let _ = write!(s, " track_group {g}");
+    }
+    s
+}
+
+/// A dumped route line → (the line without ` proto N`, the protocol keepalived installs).
+fn dumped_route(line: &str) -> (String, String) {
+    let l = ka_static(line);
+    let w: Vec<&str> = l.split(' ').collect();
+    match w.iter().position(|x| *x == "proto") {
+        Some(i) if i + 1 < w.len() => {
+            let proto = w[i + 1].to_string();
+            let rest: Vec<&str> = w[..i].iter().chain(&w[i + 2..]).copied().collect();
+            (rest.join(" "), proto)
+        }
+        // Not printed: netlink_route installs RTPROT_KEEPALIVED.
+        _ => (l, "18".into()),
+    }
+}
+
+fn ka_rule(r: &p::Rule) -> String {
+    let fam = r.family;
+    let mut s = String::new();
+    if r.from.is_none() && r.to.is_none() && fam == p::Family::Ipv6 {
+        s.push_str("inet6 ");
+    }
+    if r.invert {
+        s.push_str("not ");
+    }
+    match &r.from {
+        Some(f) => {
+            let _ = write!(s, "from {}", ka_prefix(f.address, f.prefix_len, fam));
+        }
+        None => s.push_str("from all"),
+    }
+    if let Some(t) = &r.to {
+        let _ = write!(s, " to {}", ka_prefix(t.address, t.prefix_len, fam));
+    }
+    if let Some(pr) = r.preference {
+        let _ = write!(s, " priority {pr}");
+    }
+    let tos = r
+        .tos
+        .as_ref()
+        .map_or("0".to_string(), |t| rt_number("rt_dsfield", &[], t));
+    let _ = write!(s, " tos 0x{:x}", tos.parse::<u64>().unwrap_or(0));
+    if let Some(m) = r.fwmark {
+        let _ = write!(s, " fwmark 0x{m:x}");
+        if let Some(k) = r.fwmask.filter(|k| *k != u32::MAX) {
+            let _ = write!(s, "/0x{k:x}");
+        }
+    }
+    if let Some(i) = &r.iif {
+        let _ = write!(s, " iif {i}");
+    }
+    if let Some(o) = &r.oif {
+        let _ = write!(s, " oif {o}");
+    }
+    if let Some(n) = r.suppress_prefixlength {
+        let _ = write!(s, " suppress_prefixlen {n}");
+    }
+    if let Some((a, b)) = r.uid_range {
+        let _ = write!(s, " uidrange {a}-{b}");
+    }
+    if r.action == p::RuleAction::L3mdev {
+        s.push_str(" l3mdev");
+    }
+    if let Some(pr) = r.protocol {
+        let _ = write!(s, " protocol {pr}");
+    }
+    if let Some(ip) = &r.ipproto {
+        let _ = write!(s, " ipproto {}", rt_number("protocols", IP_PROTOS, ip));
+    }
+    if let Some((a, b)) = r.sport {
+        let _ = write!(s, " sport {a}-{b}");
+    }
+    if let Some((a, b)) = r.dport {
+        let _ = write!(s, " dport {a}-{b}");
+    }
+    let target = r
+        .target
+        .as_ref()
+        .map_or("0".to_string(), |t| rt_number("rt_tables", RT_TABLES, t));
+    match r.action {
+        p::RuleAction::Table | p::RuleAction::L3mdev => {
+            let _ = write!(s, " lookup {target}");
+        }
+        p::RuleAction::Goto => {
+            let _ = write!(s, " goto {target}");
+        }
+        p::RuleAction::Nop => s.push_str(" nop"),
+        a => {
+            let _ = write!(s, " type {a}");
+        }
+    }
+    if r.no_track {
+        s.push_str(" no_track");
+    }
+    if let Some(g) = &r.track_group {
+        let _ = write!(s, " track_group {g}");
+    }
+    s
+}
+
+fn compare_routes(t: &mut Tally, ctx: &str, field: &'static str, routes: &[p::Route], dumped: &[String]) {
+    if routes.len() != dumped.len() {
+        let ours: Vec<String> = routes.iter().map(ka_route).collect();
+        t.eq(
+            ctx,
+            field,
+            ours.join("; "),
+            dumped.iter().map(|l| dumped_route(l).0).collect::<Vec<_>>().join("; "),
+        );
+        return;
+    }
+    for (r, d) in routes.iter().zip(dumped) {
+        let (line, proto) = dumped_route(d);
+        t.eq(ctx, field, ka_route(r), line);
+        let ours = r
+            .protocol
+            .as_ref()
+            .map_or("18".to_string(), |p| rt_number("rt_protos", RT_PROTOS, p));
+        t.eq(ctx, "route_protocol", ours, proto);
+    }
+}
+
+fn compare_rules(t: &mut Tally, ctx: &str, field: &'static str, rules: &[p::Rule], dumped: &[String]) {
+    let ours: Vec<String> = rules.iter().map(ka_rule).collect();
+    let theirs: Vec<String> = dumped.iter().map(|l| l.trim().to_string()).collect();
+    if ours.len() != theirs.len() {
+        t.eq(ctx, field, ours.join("; "), theirs.join("; "));
+        return;
+    }
+    for (o, d) in ours.into_iter().zip(theirs) {
+        t.eq(ctx, field, o, d);
+    }
+}
+
+fn compare_addresses(
+    t: &mut Tally,
+    ctx: &str,
+    field: &'static str,
+    addrs: &[p::Address],
+    dev: &str,
+    dumped: &[String],
+) {
+    let ours: Vec<String> = addrs.iter().map(|a| ka_address(a, dev)).collect();
+    let theirs: Vec<String> = dumped.iter().map(|l| ka_static(l)).collect();
+    if ours.len() != theirs.len() {
+        t.eq(ctx, field, ours.join("; "), theirs.join("; "));
+        return;
+    }
+    for (o, d) in ours.into_iter().zip(theirs) {
+        t.eq(ctx, field, o, d);
+    }
+}
+
+/// The static addresses, routes and rules, and each instance's virtual ones.
+fn ip_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, lines: &[String], instances: &[Obj]) {
+    let s = sections(lines);
+    let sec = |k: &str| s.get(k).cloned().unwrap_or_default();
+    compare_addresses(
+        t,
+        ctx,
+        "static_addresses",
+        &plan.static_addresses,
+        "(none)",
+        &sec("Static Addresses"),
+    );
+    compare_routes(t, ctx, "static_routes", &plan.static_routes, &sec("Static Routes"));
+    compare_rules(t, ctx, "static_rules", &plan.static_rules, &sec("Static Rules"));
+    for i in &plan.vrrp_instances {
+        let Some(d) = instances
+            .iter()
+            .find(|o| o.head == format!("VRRP Instance = {}", i.name))
+        else {
+            continue;
+        };
+        let ictx = format!("{ctx} {}", i.name);
+        let base = i.interface.as_deref().unwrap_or("(none)");
+        // No dev: the instance's interface, its macvlan VMAC for an address of its family.
+        let vmac = i.vmac.as_ref().filter(|v| v.kind == p::VmacKind::Macvlan);
+        for (list, addrs) in [
+            ("Virtual IP", &i.virtual_addresses),
+            ("Virtual IP Excluded", &i.excluded_addresses),
+        ] {
+            let dumped = d.list(list);
+            if addrs.len() != dumped.len() {
+                let ours: Vec<String> = addrs.iter().map(|a| ka_address(a, base)).collect();
+                t.eq(&ictx, "virtual_ipaddress_line", ours.join("; "), dumped.join("; "));
+                continue;
+            }
+            for (a, l) in addrs.iter().zip(dumped) {
+                let dev = match vmac {
+                    Some(v) if p::Family::of(&a.address) == i.family => format!("{}@{base}", v.name),
+                    _ => base.to_string(),
+                };
+                t.eq(&ictx, "virtual_ipaddress_line", ka_address(a, &dev), ka_static(l));
+            }
+        }
+        compare_routes(t, &ictx, "virtual_routes", &i.virtual_routes, d.list("Virtual Routes"));
+        compare_rules(t, &ictx, "virtual_rules", &i.virtual_rules, d.list("Virtual Rules"));
+    }
+}
+
 fn extra(
     t: &mut Tally,
     name: &str,
@@ -1048,6 +1586,7 @@ fn extra(
         let groups = objects(s.get("VRRP Sync groups").unwrap_or(&empty));
         sync_group_extra(t, name, plan, &groups);
         trackers_extra(t, name, plan, lines, bfd);
+        ip_extra(t, name, plan, lines, &dumped);
         global_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
         fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
     }
@@ -1328,6 +1867,8 @@ const READ: &[&str] = &[
     "checker: Name",
     "checker: Payload len",
     "checker: Require reply",
+    "instance: Virtual Routes",
+    "instance: Virtual Rules",
 ];
 
 /// Dump lines of values the plan does not carry (process tuning, SNMP, SMTP, run-time state,
@@ -1451,7 +1992,10 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ),
     ("global.lvs_timeout_*", &["lvs_timeouts"]),
     ("global.dynamic_interfaces", &["dynamic_interfaces"]),
-    ("static_addresses / static_routes / static_rules", &[]),
+    (
+        "static_addresses / static_routes / static_rules",
+        &["static_addresses", "static_routes", "static_rules", "route_protocol"],
+    ),
     (
         "vrrp_scripts",
         &[
@@ -1521,7 +2065,14 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
         "vrrp_instance.virtual_addresses / excluded_addresses",
         &["virtual_ipaddress", "virtual_ipaddress_excluded"],
     ),
-    ("vrrp_instance.virtual_routes / virtual_rules", &[]),
+    (
+        "vrrp_instance.virtual_routes / virtual_rules",
+        &["virtual_routes", "virtual_rules"],
+    ),
+    (
+        "vrrp_instance.virtual_addresses: each line's options",
+        &["virtual_ipaddress_line"],
+    ),
     (
         "vrrp_instance.track",
         &["track_interface", "track_script", "track_file"],

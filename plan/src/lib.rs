@@ -602,7 +602,9 @@ pub enum Broadcast {
 pub struct Address {
     pub address: IpAddr,
     pub prefix_len: u8,
-    /// The interface; `None` means the instance's interface.
+    /// The interface; `None` means the instance's interface (its macvlan VMAC, for an
+    /// address of the instance's family, as keepalived does; also when the line names the
+    /// instance's interface).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -626,8 +628,8 @@ pub struct Address {
     /// The instance does not go to FAULT when this address is removed behind its back.
     #[serde(default, skip_serializing_if = "is_false")]
     pub no_track: bool,
-    /// `preferred_lft` in milliseconds (written in whole seconds); `None` for forever or
-    /// unset.
+    /// `preferred_lft` in milliseconds (written in whole seconds); `None` for forever. An IPv6
+    /// host address (/128) without one gets 0 (deprecated), as keepalived gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_lft_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,12 +673,13 @@ keywords! {
 }
 
 keywords! {
-    /// How a route is installed: `add` (`ip route add`), `append` or `prepend`.
+    /// How a route is installed: `add` (`ip route add`: refused when the route exists),
+    /// `append` or `prepend` (keepalived's default: no `NLM_F_EXCL`).
     pub enum RouteMode {
         Add = "add",
         Append = "append",
         Prepend = "prepend",
-    } default Add
+    } default Prepend
 }
 
 /// One route line (virtual or static), as `ip route add` would take it.
@@ -700,6 +703,8 @@ pub struct Route {
     pub dev: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<NameOrNumber>,
+    /// The route's protocol: 18 (`keepalived`) unless `no_track` is written, then as
+    /// written (keepalived installs 18 when none is).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<NameOrNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -715,7 +720,9 @@ pub struct Route {
     /// `expires` in milliseconds (written in whole seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_ms: Option<u64>,
-    /// Route metrics (`mtu 1400`, `lock mtu 1400`, `rtt 10ms`), as `ip route` words.
+    /// Route metrics (`mtu 1400`, `lock mtu 1400`, `rtt 300ms`), as `ip route` words; the
+    /// times (`rtt`, `rttvar`, `rto_min`) in milliseconds as keepalived installs them (held
+    /// between 200 ms and 120 s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<String>,
     /// `encap TYPE ...` words.
@@ -729,9 +736,11 @@ pub struct Route {
     pub no_track: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_group: Option<String>,
-    /// `add` unless written; omitted when `add`.
+    /// How keepalived 2.2.7 installs it: `prepend` unless written, `add` for a route with a
+    /// type (`blackhole`, `unicast`, ...) unless a later `prepend`/`append` says otherwise;
+    /// omitted when `prepend`.
     #[serde(default, skip_serializing_if = "is_default")]
-    #[schemars(extend("default" = "add"))]
+    #[schemars(extend("default" = "prepend"))]
     pub mode: RouteMode,
     pub origin: Origin,
 }
@@ -766,7 +775,8 @@ pub struct Rule {
     pub from: Option<Prefix>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Prefix>,
-    /// `None`: the runtime picks one, as keepalived does.
+    /// As written, else the one keepalived picks: counting down from 16384, per family, over
+    /// the rules in file order (static and virtual).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preference: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -785,6 +795,10 @@ pub struct Rule {
     pub uid_range: Option<(u32, u32)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipproto: Option<NameOrNumber>,
+    /// The rule's protocol: 18 (`keepalived`) unless `no_track` is written, then as written
+    /// (`None`: the kernel's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sport: Option<(u16, u16)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

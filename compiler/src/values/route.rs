@@ -65,11 +65,13 @@ pub struct Nexthop {
 }
 
 /// `add`, `append`, `prepend`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AddMode {
+    /// keepalived's own default (`ip route prepend`: no `NLM_F_EXCL`).
+    #[default]
+    Prepend,
     Add,
     Append,
-    Prepend,
 }
 
 /// One route line as keepalived keeps it.
@@ -102,7 +104,13 @@ pub struct Route {
     pub no_track: bool,
     pub track_group: Option<Spanned<String>>,
     pub vrf: Option<Spanned<String>>,
+    /// `add`, `append` or `prepend` as written (the last one).
     pub mode: Option<Spanned<AddMode>>,
+    /// How keepalived 2.2.7 installs the route, the words read in order: `prepend` unless
+    /// written; a route type (`unicast` too) means `add` there, because 2.2.7's
+    /// `IPROUTE_BIT_ADD` is the route-type bit, so a later `prepend`/`append` clears it again
+    /// (`append blackhole X` is added, `blackhole X append` appended).
+    pub installed: AddMode,
 }
 
 /// Whether `rtt 10ms`-style times read: a number, optionally with a fraction and a unit.
@@ -358,6 +366,33 @@ fn nexthops<'t>(c: &mut Cursor<'t>, st: &mut State, out: &mut Vec<Nexthop>) {
     }
 }
 
+/// After `inet`/`inet6` keepalived (2.2.7 to 2.4) steps over the next word as well, unread:
+/// the word is lost (`inet6 2001:db8::/32` loses its destination) unless it is one the line
+/// can do without (a route's `to`).
+pub(super) fn skip_after_family(c: &mut Cursor<'_>, family: &str, what: &str) {
+    if let Some(n) = c.next() {
+        if !(what == "route" && n.text() == "to") {
+            let mut p = Problem::invalid(
+                n.span(),
+                format!(
+                    "keepalived skips the word after `{family}`: `{}` is not read as part of this {what}",
+                    n.text()
+                ),
+            )
+            .help(format!(
+                "leave `{family}` out (keepalived takes the family from the addresses){}",
+                if what == "route" {
+                    ", or write `to` after it"
+                } else {
+                    ""
+                }
+            ));
+            p.severity = Severity::Warning;
+            c.problems.push(p);
+        }
+    }
+}
+
 /// Parses one route line. `Err` when keepalived drops the route. `is_static`: the line
 /// stands in `static_routes` (where `track_group` is allowed).
 pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
@@ -392,6 +427,7 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
         track_group: None,
         vrf: None,
         mode: None,
+        installed: AddMode::Prepend,
     };
     macro_rules! val {
         ($w:expr) => {
@@ -415,6 +451,7 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
                 if !st.family(&mut c, Some(f), w.span(), &format!("`{t}`")) {
                     return c.drop_item();
                 }
+                skip_after_family(&mut c, t, "route");
             }
             "src" => {
                 let v = val!(w);
@@ -626,9 +663,15 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
                     ),
                 }
             }
-            "add" => r.mode = Some(Spanned::new(AddMode::Add, w.span())),
-            "append" => r.mode = Some(Spanned::new(AddMode::Append, w.span())),
-            "prepend" => r.mode = Some(Spanned::new(AddMode::Prepend, w.span())),
+            "add" | "append" | "prepend" => {
+                let m = match t {
+                    "add" => AddMode::Add,
+                    "append" => AddMode::Append,
+                    _ => AddMode::Prepend,
+                };
+                r.mode = Some(Spanned::new(m, w.span()));
+                r.installed = m;
+            }
             "or" => {
                 c.problems.push(
                     Problem::warning(ProblemKind::Deprecated, w.span(), "`or` is deprecated in routes")
@@ -681,6 +724,7 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Route> {
                     d = val!(w);
                 } else if let Some(k) = TYPES.iter().find(|k| **k == t) {
                     kind = Some(Spanned::new(*k, w.span()));
+                    r.installed = AddMode::Add;
                     d = val!(w);
                 }
                 let p = match parse_prefix(d.text()) {
@@ -802,7 +846,7 @@ mod tests {
         assert_eq!(r.metrics.len(), 14);
         assert!(r.metrics[0].lock && r.metrics[0].name == "mtu");
         assert_eq!(r.mode.unwrap().value, AddMode::Append);
-        let r = ok("inet6 2001:db8::/32 from 2001:db8:1::/48 via inet6 fe80::1 dev eth0 expires 60 pref high encap ip6 dst 2001:db8::9 hoplimit 3");
+        let r = ok("inet6 to 2001:db8::/32 from 2001:db8:1::/48 via inet6 fe80::1 dev eth0 expires 60 pref high encap ip6 dst 2001:db8::9 hoplimit 3");
         assert_eq!(r.family, Family::V6);
         assert_eq!(r.pref.unwrap().value, 1);
         assert_eq!(r.encap.unwrap().kind, "ip6");
@@ -813,6 +857,25 @@ mod tests {
         assert_eq!(r.nexthops[0].weight.as_ref().unwrap().value, 2);
         let s = with_words("10.0.0.0/8 dev eth0 track_group G", |w| parse(w, true)).unwrap();
         assert!(s.problems.is_empty() && s.value.track_group.is_some());
+    }
+
+    /// keepalived 2.2.7's `IPROUTE_BIT_ADD` is the route-type bit: a typed route is added,
+    /// an untyped one prepended, and the words count in order.
+    #[test]
+    fn installed_mode() {
+        for (line, mode) in [
+            ("10.0.0.0/8 dev eth0", AddMode::Prepend),
+            ("blackhole 10.0.0.0/8 no_track", AddMode::Add),
+            ("unicast 10.0.0.0/8 dev eth0", AddMode::Add),
+            ("10.0.0.0/8 dev eth0 add", AddMode::Add),
+            ("10.0.0.0/8 dev eth0 append", AddMode::Append),
+            ("append blackhole 10.0.0.0/8 no_track", AddMode::Add),
+            ("blackhole 10.0.0.0/8 no_track append", AddMode::Append),
+            ("prepend unreachable 10.0.0.0/8 no_track", AddMode::Add),
+            ("unreachable 10.0.0.0/8 no_track prepend", AddMode::Prepend),
+        ] {
+            assert_eq!(ok(line).installed, mode, "{line}");
+        }
     }
 
     #[test]
@@ -832,6 +895,18 @@ mod tests {
         kept_with("10.3.0.0/16 via 10.0.0.254", ProblemKind::Untracked, "without `dev`");
         kept_with("10.8.0.0/16 dev eth0 protocol static", ProblemKind::Invalid, "protocol");
         kept_with("10.9.0.0/16 dev eth0 as to 10.0.0.1", ProblemKind::Invalid, "MPLS");
+        let r = kept_with(
+            "inet 10.9.0.0/16 10.9.1.0/24 dev eth0",
+            ProblemKind::Invalid,
+            "skips the word",
+        );
+        assert_eq!(
+            r.dst.value,
+            Prefix::Net {
+                addr: "10.9.1.0".parse().unwrap(),
+                len: 24
+            }
+        );
         kept_with("10.9.0.0/16 dev eth0 features foo", ProblemKind::Invalid, "feature");
         kept_with(
             "10.9.0.0/16 dev eth0 ttl-propagate maybe",
@@ -857,7 +932,9 @@ mod tests {
     fn dropped_routes() {
         dropped_with("src 10.0.0.1 default via 10.0.0.254 dev eth0", "mixes address families");
         dropped_with("10.6.0.0/16 via fe80::1 dev eth0", "mixes address families");
-        dropped_with("inet6 10.0.0.0/8 dev eth0", "mixes");
+        dropped_with("inet6 to 10.0.0.0/8 dev eth0", "mixes");
+        // keepalived steps over the word after `inet6`: here the destination.
+        dropped_with("inet6 2001:db8::/32 dev eth0", "without a destination");
         dropped_with("blackhole to 10.7.0.0/16", "unknown route option `to`");
         dropped_with(
             "10.14.0.0/16 dev eth0 track_group G",

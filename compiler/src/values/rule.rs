@@ -70,15 +70,11 @@ fn parse_fwmark(t: &str) -> Option<(u32, Option<u32>)> {
     }
 }
 
-/// `A[-B]` ports.
+/// `A-B` ports. keepalived 2.2.7 reads a single port (`80`) as an invalid range: it reports
+/// it and ignores the option.
 fn parse_ports(t: &str) -> Option<(u16, u16)> {
-    match t.split_once('-') {
-        Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
-        None => {
-            let a = t.parse().ok()?;
-            Some((a, a))
-        }
-    }
+    let (a, b) = t.split_once('-')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
 }
 
 /// Parses one rule line. `Err` when keepalived drops the rule. `is_static`: the line stands
@@ -159,8 +155,10 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Rule> {
     while let Some(w) = c.next() {
         let t = w.text();
         match t {
-            "inet" => family!(Some(Family::V4), w.span()),
-            "inet6" => family!(Some(Family::V6), w.span()),
+            "inet" | "inet6" => {
+                family!(Some(if t == "inet" { Family::V4 } else { Family::V6 }), w.span());
+                super::route::skip_after_family(&mut c, t, "rule");
+            }
             "from" | "to" => {
                 let v = val!(w);
                 let p = match parse_prefix(v.text()) {
@@ -290,7 +288,7 @@ pub fn parse(words: Words<'_>, is_static: bool) -> ParseResult<Rule> {
                     None => c.error_help(
                         v.span(),
                         format!("`{}` is not a port range: keepalived ignores `{t}`", v.text()),
-                        "write `PORT` or `FIRST-LAST`",
+                        "write `FIRST-LAST` (a single port as `80-80`: keepalived 2.2.7 refuses a lone port)",
                     ),
                 }
             }
@@ -423,13 +421,14 @@ mod tests {
         r.value
     }
 
-    fn kept_with(line: &str, kind: ProblemKind, needle: &str) {
+    fn kept_with(line: &str, kind: ProblemKind, needle: &str) -> Rule {
         let r = p(line).unwrap_or_else(|e| panic!("{line}: dropped: {}", msgs(&e)));
         assert!(
             r.problems.iter().any(|p| p.kind == kind && p.message.contains(needle)),
             "{line}: {}",
             msgs(&r.problems)
         );
+        r.value
     }
 
     fn dropped_with(line: &str, needle: &str) {
@@ -441,13 +440,13 @@ mod tests {
 
     #[test]
     fn every_option() {
-        let r = ok("not from 10.0.0.0/8 to 192.0.2.0/24 table 100 preference 10 tos 0x10 fwmark 0x10/0xff realms 1/2 suppress_prefixlength 0 sup_group 3 iif eth0 oif eth1 tunnel-id 5 uidrange 1-2 protocol 18 ipproto tcp sport 80-90 dport 443 no_track");
+        let r = ok("not from 10.0.0.0/8 to 192.0.2.0/24 table 100 preference 10 tos 0x10 fwmark 0x10/0xff realms 1/2 suppress_prefixlength 0 sup_group 3 iif eth0 oif eth1 tunnel-id 5 uidrange 1-2 protocol 18 ipproto tcp sport 80-90 dport 443-443 no_track");
         assert!(r.invert);
         assert_eq!(r.action.value, Action::Table(NameOrNum::Num(100)));
         assert_eq!(r.fwmark.unwrap().value, (16, Some(255)));
         assert_eq!(r.sport.unwrap().value, (80, 90));
         assert_eq!(r.dport.unwrap().value, (443, 443));
-        assert_eq!(ok("inet6 from 2001:db8::/32 lookup main priority 5").family, Family::V6);
+        assert_eq!(ok("from 2001:db8::/32 lookup main priority 5").family, Family::V6);
         assert_eq!(ok("to all from 10.0.0.0/8 table 1 order 11").family, Family::V4);
         assert_eq!(ok("from 10.0.0.0/8 goto 50 priority 13").action.value, Action::Goto(50));
         assert_eq!(ok("from all nop priority 1").action.value, Action::Nop);
@@ -481,6 +480,18 @@ mod tests {
             ProblemKind::Invalid,
             "port range",
         );
+        kept_with(
+            "from 10.0.0.0/8 table 1 sport 80 priority 15",
+            ProblemKind::Invalid,
+            "port range",
+        );
+        // keepalived steps over the word after `inet6`: here a second `inet6`.
+        let r = kept_with(
+            "inet6 inet6 to fd00::/64 table 1 priority 15",
+            ProblemKind::Invalid,
+            "skips the word",
+        );
+        assert_eq!(r.family, Family::V6);
         let s = with_words("table 1 priority 2 track_group G", |w| parse(w, true)).unwrap();
         assert!(msgs(&s.problems).contains("needs `iif`"));
     }
@@ -500,6 +511,8 @@ mod tests {
         dropped_with("from 10.0.0.0/8 unicast priority 16", "not a rule action");
         dropped_with("from 10.0.0.0/8 priority 18", "without an action");
         dropped_with("from 10.0.0.0/8 bogus table 1", "unknown rule option `bogus`");
+        // keepalived steps over the word after `inet6`: `from`, so `all` is an unknown option.
+        dropped_with("inet6 from all table 1 priority 15", "unknown rule option `all`");
         dropped_with("from 10.0.0.0/8 nop realms 1 priority 3", "table` rules only");
         dropped_with("from 10.0.0.0/8 table 1 fwmark 0x10/x priority 3", "firewall mark");
         dropped_with("from 10.0.0.0/33 table 1", "invalid `from`");

@@ -255,7 +255,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
         })
     };
     let v = |x: &str| x.to_string();
-    match rng.below(44) {
+    match rng.below(47) {
         // ---- VRRP instance flags
         0..=3 => {
             let b = inst?;
@@ -938,6 +938,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             let b = inst?;
             trackers(conf, rng, b)
         }
+        44..=46 => ip_lists(conf, rng, inst),
         _ => {
             let b = vs?;
             if coin(rng) {
@@ -998,6 +999,332 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             }
         }
     }
+}
+
+/// A route line keepalived-check compiles (tracked routes name a `dev`): a type, an install
+/// mode before or after it, `inet`/`inet6 to`, and the options the dump prints.
+fn route_line(rng: &mut Rng, v6: bool, n: usize) -> String {
+    let mut w: Vec<String> = Vec::new();
+    let kind = if coin(rng) {
+        Some(pick(
+            rng,
+            &["blackhole", "unreachable", "prohibit", "unicast", "local", "throw"],
+        ))
+    } else {
+        None
+    };
+    let mode = if rng.below(3) == 0 {
+        Some(pick(rng, &["add", "append", "prepend"]))
+    } else {
+        None
+    };
+    let mode_first = coin(rng);
+    if let (Some(m), true) = (mode, mode_first) {
+        w.push(m.into());
+    }
+    // (`inet to default` mixes families: both refuse it.)
+    let family_word = rng.below(6) == 0;
+    if family_word {
+        w.push(if v6 { "inet6 to" } else { "inet to" }.into());
+    }
+    if let Some(k) = kind {
+        w.push(k.into());
+    }
+    w.push(match (v6, rng.below(4)) {
+        (false, 0) if !family_word => "default".into(),
+        (false, 1) => format!("10.61.{n}.7"),
+        (false, _) => format!("10.60.{n}.0/24"),
+        (true, 0) if !family_word => "default".into(),
+        (true, 1) => format!("fd00:61:{n}::7"),
+        (true, _) => format!("fd00:60:{n}::/64"),
+    });
+    let needs_no_dev = matches!(kind, Some("blackhole" | "unreachable" | "prohibit" | "throw"));
+    if !needs_no_dev && coin(rng) {
+        w.push(if v6 {
+            pick(rng, &["via fe80::1", "via inet6 fd00:1::fe"]).into()
+        } else {
+            pick(rng, &["via 10.0.0.254", "via inet 10.0.0.253"]).into()
+        });
+    }
+    if !v6 && rng.below(4) == 0 {
+        w.push("src 10.0.0.1".into());
+    }
+    if v6 && rng.below(4) == 0 {
+        w.push("from fd00:62::/64".into());
+    }
+    let dev = !needs_no_dev && rng.below(5) > 0;
+    if dev {
+        w.push(format!("dev {}", pick(rng, &["eth0", "eth1"])));
+    }
+    for (chance, opts) in [
+        (3, &["table 100", "table main", "table local", "table 250"][..]),
+        (3, &["metric 5", "metric 100", "priority 7"][..]),
+        (4, &["scope link", "scope host", "scope 200", "scope global"][..]),
+        (
+            4,
+            &[
+                "mtu 1400",
+                "mtu lock 1300",
+                "advmss 1200",
+                "hoplimit 10",
+                "window 100",
+                "initcwnd 5",
+            ][..],
+        ),
+        (
+            5,
+            &[
+                "rtt 300ms",
+                "rtt 10ms",
+                "rtt lock 1s",
+                "rttvar 2s",
+                "rto_min 250ms",
+                "quickack 1",
+                "cwnd lock 6",
+                "ssthresh 7",
+            ][..],
+        ),
+    ] {
+        if rng.below(chance) == 0 {
+            w.push(pick(rng, opts).into());
+        }
+    }
+    if !v6 && rng.below(5) == 0 {
+        w.push(pick(rng, &["tos 0x10", "onlink"]).into());
+    }
+    if v6 && rng.below(4) == 0 {
+        w.push(pick(rng, &["pref low", "pref high", "pref medium", "expires 30"]).into());
+    }
+    let no_track = !dev || rng.below(4) == 0;
+    if no_track {
+        w.push("no_track".into());
+        if rng.below(3) == 0 {
+            w.push(format!(
+                "protocol {}",
+                pick(rng, &["4", "static", "boot", "18", "keepalived"])
+            ));
+        }
+    }
+    if let (Some(m), false) = (mode, mode_first) {
+        w.push(m.into());
+    }
+    if !needs_no_dev && !v6 && rng.below(6) == 0 {
+        w.push("nexthop via 10.0.0.1 dev eth0 weight 3 nexthop via 10.0.0.2 dev eth1 onlink".into());
+    }
+    w.join(" ")
+}
+
+/// A rule line keepalived-check compiles.
+fn rule_line(rng: &mut Rng, v6: bool, n: usize) -> String {
+    let mut w: Vec<String> = Vec::new();
+    if coin(rng) && rng.below(4) == 0 {
+        w.push("not".into());
+    }
+    match rng.below(4) {
+        0 => {}
+        1 => w.push("from all".into()),
+        _ => w.push(if v6 {
+            format!("from fd00:70:{n}::/64")
+        } else {
+            format!("from 10.70.{n}.0/24")
+        }),
+    }
+    if coin(rng) {
+        w.push(if v6 {
+            "to fd00:71::/48".into()
+        } else {
+            format!("to 10.71.{n}.9")
+        });
+    }
+    if v6 && w.is_empty() {
+        w.push("inet6".into());
+        w.push("inet6".into());
+    }
+    let prio = 100 + rng.below(50) as u32;
+    let with_prio = rng.below(3) > 0;
+    let action = pick(
+        rng,
+        &[
+            "table 100",
+            "lookup 200",
+            "table main",
+            "table local",
+            "goto",
+            "nop",
+            "blackhole",
+            "type unreachable",
+            "prohibit",
+        ],
+    );
+    let table = action.starts_with("table") || action.starts_with("lookup");
+    if action == "goto" {
+        w.push(format!("priority {prio} goto {}", prio + 10));
+    } else {
+        w.push(action.into());
+        if with_prio {
+            w.push(format!("preference {prio}"));
+        }
+    }
+    for (chance, opts) in [
+        (4, &["tos 0x10", "tos 8"][..]),
+        (4, &["fwmark 0x10", "fwmark 7/0xff", "fwmark 0x8/0xffffffff"][..]),
+        (4, &["iif eth0", "oif eth1", "dev eth1"][..]),
+        (
+            5,
+            &[
+                "uidrange 100-200",
+                "ipproto tcp",
+                "ipproto 17",
+                "sport 80-90",
+                "dport 443-443",
+            ][..],
+        ),
+    ] {
+        if rng.below(chance) == 0 {
+            w.push(pick(rng, opts).into());
+        }
+    }
+    if table && rng.below(5) == 0 {
+        w.push("suppress_prefixlength 8".into());
+    }
+    if rng.below(3) == 0 {
+        w.push("no_track".into());
+        if coin(rng) {
+            w.push("protocol 4".into());
+        }
+    } else if rng.below(6) == 0 {
+        w.push("protocol 18".into());
+    }
+    w.join(" ")
+}
+
+/// An address line with the options keepalived prints beside it.
+fn address_line(rng: &mut Rng, v6: bool, n: usize, dev: Option<&str>) -> String {
+    let mut w: Vec<String> = Vec::new();
+    let peer = !v6 && rng.below(6) == 0;
+    w.push(match (v6, peer, coin(rng)) {
+        (false, true, _) => format!("10.80.{n}.1"),
+        (false, _, true) => format!("10.80.{n}.1/24"),
+        (false, _, false) => format!("10.80.{n}.2"),
+        (true, _, true) => format!("fd00:80:{n}::1/64"),
+        (true, _, false) => format!("fd00:80:{n}::2"),
+    });
+    if let Some(d) = dev.or_else(|| coin(rng).then_some("eth1")) {
+        w.push(format!("dev {d}"));
+    }
+    if peer {
+        w.push(format!("peer 10.80.{n}.99"));
+    } else if !v6 && rng.below(3) == 0 {
+        w.push(pick(rng, &["brd +", "brd -", "brd 10.80.255.255"]).into());
+    }
+    for (chance, opts) in [
+        (3, &["scope link", "scope host", "scope site", "scope global"][..]),
+        (4, &["home", "noprefixroute", "no_track"][..]),
+    ] {
+        if rng.below(chance) == 0 {
+            w.push(pick(rng, opts).into());
+        }
+    }
+    if v6 && rng.below(3) == 0 {
+        w.push(
+            pick(
+                rng,
+                &["-nodad", "preferred_lft 0", "preferred_lft forever", "mngtmpaddr"],
+            )
+            .into(),
+        );
+    }
+    w.join(" ")
+}
+
+/// static_ipaddress / static_routes / static_rules, an instance's virtual_routes /
+/// virtual_rules and its addresses' options.
+fn ip_lists(conf: &mut Conf, rng: &mut Rng, inst: Option<usize>) -> Option<Mutation> {
+    let which = rng.below(6);
+    let b = inst?;
+    // The instance's family, so that its own lines match it.
+    let v6 = vips(conf, b).iter().any(|a| a.contains(':'));
+    let count = 1 + rng.below(3);
+    let (cat, key, lines): (&str, &str, Vec<String>) = match which {
+        0 => (
+            "static_routes",
+            "static_routes",
+            (0..count)
+                .map(|n| {
+                    let f = coin(rng);
+                    route_line(rng, f, n)
+                })
+                .collect(),
+        ),
+        1 => (
+            "virtual_routes",
+            "virtual_routes",
+            (0..count).map(|n| route_line(rng, v6, n + 10)).collect(),
+        ),
+        2 => (
+            "static_rules",
+            "static_rules",
+            (0..count)
+                .map(|n| {
+                    let f = coin(rng);
+                    rule_line(rng, f, n)
+                })
+                .collect(),
+        ),
+        3 => (
+            "virtual_rules",
+            "virtual_rules",
+            (0..count).map(|n| rule_line(rng, v6, n + 10)).collect(),
+        ),
+        4 => (
+            "static_ipaddress",
+            "static_ipaddress",
+            (0..count)
+                .map(|n| {
+                    let f = coin(rng);
+                    let d = pick(rng, &["eth0", "eth1"]);
+                    address_line(rng, f, n, Some(d))
+                })
+                .collect(),
+        ),
+        _ => (
+            "address options",
+            "virtual_ipaddress",
+            (0..count).map(|n| address_line(rng, v6, n + 10, None)).collect(),
+        ),
+    };
+    let mut body = vec![format!("{key} {{")];
+    body.extend(lines.iter().map(|l| format!("    {l}")));
+    body.push("}".into());
+    if key.starts_with("static") {
+        if let Some(&s) = conf.of_kind(key).first() {
+            let (start, end) = (conf.blocks[s].start, conf.blocks[s].end);
+            conf.lines.drain(start..=end);
+            conf.reparse();
+        }
+        conf.append(&body.join("\n"));
+    } else {
+        // The instance again after each change: block numbers move when a nested block goes.
+        let start = conf.blocks[b].start;
+        let find = |c: &Conf| {
+            c.of_kind("vrrp_instance")
+                .into_iter()
+                .find(|&x| c.blocks[x].start == start)
+        };
+        let b = find(conf)?;
+        conf.remove(b, key);
+        let b = find(conf)?;
+        let at = conf.blocks[b].end;
+        for (k, l) in body.iter().enumerate() {
+            conf.lines.insert(at + k, format!("    {l}"));
+        }
+        conf.reparse();
+    }
+    Some(Mutation {
+        cat: cat.to_string(),
+        desc: lines.join("; "),
+        scope: Scope::Vrrp,
+    })
 }
 
 /// A weight line's words, or none: `weight -10`, `weight 20 reverse`.
