@@ -203,7 +203,7 @@ struct Slot {
     /// Index of the instance in its sim router's configs.
     sim_index: usize,
     /// What each of the core's trackers of this instance is.
-    trackers: Vec<(TrackKind, String, i32)>,
+    trackers: Vec<(TrackKind, String, Tracker)>,
 }
 
 /// Runs the failover analysis. `nodes` are the cluster's nodes and `plans` their plans, in
@@ -349,7 +349,7 @@ fn component(
             let k = comp_nodes.iter().position(|&c| c == n).unwrap_or(0);
             let trackers = tracked_objects(inst)
                 .into_iter()
-                .map(|o| (o.kind, o.name.to_string(), o.tracker.weight))
+                .map(|o| (o.kind, o.name.to_string(), o.tracker))
                 .collect();
             slots.push(Slot {
                 node: n,
@@ -364,11 +364,7 @@ fn component(
         let n = comp_nodes[k];
         let id = sim.add_router(nodes[n].name, cfgs);
         for s in slots.iter().filter(|s| s.node == n) {
-            let t: Vec<Tracker> = tracked_objects(&plans[n].vrrp_instances[s.inst])
-                .iter()
-                .map(|o| o.tracker)
-                .collect();
-            sim.set_trackers(id, s.sim_index, t);
+            sim.set_trackers(id, s.sim_index, s.trackers.iter().map(|t| t.2).collect());
         }
         for sg in &plans[n].sync_groups {
             let members: Vec<usize> = sg
