@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use vigil_grammar::{Severity, Span};
-use vigil_plan::core::{instance_config, tracked_objects, TrackKind};
+use vigil_plan::core::{instance_config, sync_group_of, tracked_objects, TrackKind};
 use vigil_plan::{Plan, ServiceKey, VrrpInstance};
 use vigil_vrrp::sim::{Event, Net, Sim};
 use vigil_vrrp::{Micros, Time, Tracker};
@@ -347,7 +347,7 @@ fn component(
             let mut cfg = instance_config(inst, src);
             cfg.vrid = vrid;
             let k = comp_nodes.iter().position(|&c| c == n).unwrap_or(0);
-            let trackers = tracked_objects(inst)
+            let trackers = tracked_objects(inst, sync_group_of(&plans[n], inst))
                 .into_iter()
                 .map(|o| (o.kind, o.name.to_string(), o.tracker))
                 .collect();
@@ -772,7 +772,7 @@ fn diagnose(
         if let (Some(n), Some(mem)) = (node_index(master), member_of(master)) {
             if let Some(&i) = place.get(&(r, n)) {
                 let inst = &plans[n].vrrp_instances[i];
-                for o in tracked_objects(inst) {
+                for o in tracked_objects(inst, sync_group_of(&plans[n], inst)) {
                     let kind = match o.kind {
                         TrackKind::Interface => FailureKind::InterfaceDown,
                         TrackKind::Script => FailureKind::ScriptFails,

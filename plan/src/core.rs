@@ -5,7 +5,7 @@
 //! Only with the `vrrp` feature. Nothing here does I/O: the advert source address, which
 //! only the host (or, for the analysis, the cluster's other nodes) knows, is a parameter.
 
-use crate::{AuthKind, Origin, VrrpInstance};
+use crate::{AuthKind, Origin, Plan, SyncGroup, Tracking, VrrpInstance};
 use std::net::IpAddr;
 use vigil_vrrp::{AuthConfig, ChecksumForm, Family, InitialState, InstanceConfig, Micros, Peer, Tracker, Version};
 
@@ -99,13 +99,48 @@ pub struct TrackedObject<'p> {
     pub origin: &'p Origin,
 }
 
-/// The objects `i` tracks, in the order the core is given them: interfaces, scripts, files,
-/// processes, BFD sessions. The weights are the plan's: the compiler has already cleared the
-/// ones keepalived ignores (sync-group members without `sync_group_tracking_weight`, owners)
-/// and applied each tracking line's override of the tracker's own weight. The instance's own
-/// interface is not here: unless `dont_track_primary`, its going down is a fault.
-pub fn tracked_objects(i: &VrrpInstance) -> Vec<TrackedObject<'_>> {
-    let t = &i.track;
+/// The sync group `i` is a member of (the group that lists it), if any.
+pub fn sync_group_of<'p>(plan: &'p Plan, i: &VrrpInstance) -> Option<&'p SyncGroup> {
+    plan.sync_groups.iter().find(|g| g.members.contains(&i.name))
+}
+
+/// The objects `i` tracks, in the order the core is given them: its own interfaces, scripts,
+/// files, processes and BFD sessions, then those its sync group `group` tracks. The weights
+/// are the plan's: the compiler has already cleared the ones keepalived ignores (sync-group
+/// members without `sync_group_tracking_weight`, owners, a group's weights when a member is
+/// the owner) and applied each tracking line's override of the tracker's own weight. The
+/// instance's own interface is not here: unless `dont_track_primary`, its going down is a
+/// fault.
+///
+/// A sync group's trackers apply to every member, with the group's weights (keepalived 2.2.7
+/// `sync_group_tracking_init`): an object the member already tracks keeps one entry, which
+/// takes the group's weight and `reverse` unless the member's own weight is 0 (then it stays
+/// a fault-when-down tracker; for a process keepalived takes only the weight, not `reverse`).
+/// A group's interface that is the member's own one adds nothing unless the member has
+/// `dont_track_primary` (keepalived's own-interface entry has weight 0 then, or none).
+pub fn tracked_objects<'p>(i: &'p VrrpInstance, group: Option<&'p SyncGroup>) -> Vec<TrackedObject<'p>> {
+    let mut out = objects_of(&i.track);
+    let Some(g) = group else { return out };
+    for o in objects_of(&g.track) {
+        if o.kind == TrackKind::Interface && i.interface.as_deref() == Some(o.name) && !i.dont_track_primary {
+            continue;
+        }
+        match out.iter_mut().find(|m| m.kind == o.kind && m.name == o.name) {
+            Some(m) => {
+                if m.tracker.weight != 0 {
+                    m.tracker.weight = o.tracker.weight;
+                    if o.kind != TrackKind::Process {
+                        m.tracker.reverse = o.tracker.reverse;
+                    }
+                }
+            }
+            None => out.push(o),
+        }
+    }
+    out
+}
+
+fn objects_of(t: &Tracking) -> Vec<TrackedObject<'_>> {
     let mut out: Vec<TrackedObject<'_>> = t
         .interfaces
         .iter()
@@ -130,4 +165,85 @@ pub fn tracked_objects(i: &VrrpInstance) -> Vec<TrackedObject<'_>> {
         }));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(inst_track: &str, group_track: &str, dont_track_primary: bool) -> Plan {
+        let o = r#"{"file": "k.conf", "line": 1}"#;
+        let inst = |name: &str, track: &str| {
+            format!(
+                r#"{{"name": "{name}", "interface": "eth0", "virtual_router_id": 51, "version": 2,
+                "family": "ipv4", "initial_state": "BACKUP", "priority": 100, "advert_int_ms": 1000,
+                "mcast_dst_ip": "224.0.0.18", "sync_group": "G", "dont_track_primary": {dont_track_primary},
+                "track": {track},
+                "garp": {{"master_delay_ms": 5000, "master_repeat": 5, "lower_prio_delay_ms": 5000, "lower_prio_repeat": 5}},
+                "origin": {o}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"plan_version": 1, "source": {{"file": "k.conf"}},
+            "vrrp_scripts": [{{"name": "s", "command": {{"argv": ["/bin/true"]}}, "interval_ms": 1000, "timeout_ms": 1000, "origin": {o}}},
+                             {{"name": "t", "command": {{"argv": ["/bin/true"]}}, "interval_ms": 1000, "timeout_ms": 1000, "origin": {o}}}],
+            "track_processes": [{{"name": "p", "process": ["sleep"], "origin": {o}}}],
+            "vrrp_instances": [{}, {}],
+            "sync_groups": [{{"name": "G", "members": ["A", "B"], "track": {group_track}, "origin": {o}}}]}}"#,
+            inst("A", inst_track),
+            inst("B", "{}")
+        );
+        crate::from_json(&text).expect("plan")
+    }
+
+    fn view(p: &Plan, n: usize) -> Vec<(TrackKind, String, i32, bool)> {
+        let i = &p.vrrp_instances[n];
+        tracked_objects(i, sync_group_of(p, i))
+            .into_iter()
+            .map(|o| (o.kind, o.name.to_string(), o.tracker.weight, o.tracker.reverse))
+            .collect()
+    }
+
+    #[test]
+    fn a_sync_groups_trackers_apply_to_every_member() {
+        let o = r#""origin": {"file": "k.conf", "line": 2}"#;
+        let group = format!(
+            r#"{{"interfaces": [{{"interface": "eth1", "weight": -20, {o}}}, {{"interface": "eth0", "weight": 5, {o}}}],
+                "scripts": [{{"name": "s", "weight": 10, "reverse": true, {o}}}, {{"name": "t", "weight": 7, {o}}}],
+                "processes": [{{"name": "p", "weight": -30, "reverse": true, {o}}}]}}"#
+        );
+        let own = format!(
+            r#"{{"scripts": [{{"name": "s", "weight": 3, {o}}}, {{"name": "t", {o}}}],
+                "processes": [{{"name": "p", "weight": 4, {o}}}]}}"#
+        );
+        let p = plan(&own, &group, false);
+        use TrackKind::*;
+        // A tracks s (weighted: takes the group's weight and reverse), t (weight 0: stays),
+        // p (weighted: takes only the weight); eth0 is its own interface.
+        assert_eq!(
+            view(&p, 0),
+            [
+                (Script, "s".into(), 10, true),
+                (Script, "t".into(), 0, false),
+                (Process, "p".into(), -30, false),
+                (Interface, "eth1".into(), -20, false),
+            ]
+        );
+        assert_eq!(
+            view(&p, 1),
+            [
+                (Interface, "eth1".into(), -20, false),
+                (Script, "s".into(), 10, true),
+                (Script, "t".into(), 7, false),
+                (Process, "p".into(), -30, true),
+            ]
+        );
+        // With dont_track_primary the group's tracking of the own interface counts.
+        let p = plan("{}", &group, true);
+        assert!(view(&p, 1).contains(&(Interface, "eth0".into(), 5, false)));
+        // Outside a group, only the instance's own.
+        let mut p = plan(&own, &group, false);
+        p.sync_groups.clear();
+        assert_eq!(view(&p, 1), []);
+    }
 }

@@ -121,6 +121,7 @@ pub struct Daemon {
     slots: Vec<Slot>,
     scripts: HashMap<String, TrackedScript>,
     files: crate::files::TrackedFiles,
+    processes: crate::procs::TrackedProcesses,
     /// One packet socket per interface for GARP / NA, opened on first use and kept: opening
     /// one per burst cost tens of milliseconds (with a netlink dump), long enough for a
     /// backup to miss adverts when many instances announced at once.
@@ -173,6 +174,7 @@ impl Daemon {
             slots: Vec::new(),
             scripts: HashMap::new(),
             files: crate::files::TrackedFiles::new(&[]),
+            processes: crate::procs::TrackedProcesses::new(&[], Instant::now()),
             garp_tx: HashMap::new(),
             rx: Default::default(),
             tx: Default::default(),
@@ -288,6 +290,11 @@ impl Daemon {
         } else {
             // The same files: reread them (a reload is also how to catch a missed change).
             self.files.changed();
+        }
+        if self.plan.track_processes != plan.track_processes {
+            self.processes = crate::procs::TrackedProcesses::new(&plan.track_processes, Instant::now());
+        } else if !plan.track_processes.is_empty() {
+            self.processes.rescan(Instant::now());
         }
         self.plan = plan;
         let mut fresh = Vec::new();
@@ -459,13 +466,12 @@ impl Daemon {
         })
     }
 
-    /// The trackers of one instance from the host's links and the scripts' states.
-    /// The weights are the plan's: the compiler has already cleared the ones keepalived
-    /// ignores (sync-group members without `sync_group_tracking_weight`, owners).
-    fn trackers(&self, inst: &Inst) -> (Vec<Tracker>, bool) {
+    /// The trackers of one instance (with those of its sync group `group`) from the host's
+    /// links and the scripts', files' and processes' states.
+    fn trackers(&self, inst: &Inst, group: Option<&vigil_plan::SyncGroup>) -> (Vec<Tracker>, bool) {
         use vigil_plan::core::TrackKind;
         let own_down = !inst.plan.dont_track_primary && !self.host.link(&inst.ifname).is_some_and(|l| l.up);
-        let t = vigil_plan::core::tracked_objects(&inst.plan)
+        let t = vigil_plan::core::tracked_objects(&inst.plan, group)
             .into_iter()
             .map(|o| {
                 let up = match o.kind {
@@ -477,8 +483,9 @@ impl Daemon {
                             ..o.tracker
                         }
                     }
+                    TrackKind::Process => self.processes.up(o.name),
                     // Refused at start (model::refusals): a plan with these never runs.
-                    TrackKind::Process | TrackKind::Bfd => true,
+                    TrackKind::Bfd => true,
                 };
                 Tracker { up, ..o.tracker }
             })
@@ -486,12 +493,19 @@ impl Daemon {
         (t, own_down)
     }
 
+    fn refresh_all_trackers(&mut self) {
+        for idx in 0..self.slots.len() {
+            self.refresh_trackers_of(idx);
+        }
+    }
+
     /// Gives every member of slot `idx` its priority and fault state from its trackers.
     fn refresh_trackers_of(&mut self, idx: usize) {
         let now = self.now();
         let mut inputs = Vec::new();
+        let group = self.slots[idx].key.1.as_ref();
         for (m, inst) in self.slots[idx].insts.iter().enumerate() {
-            let (t, own_down) = self.trackers(inst);
+            let (t, own_down) = self.trackers(inst, group);
             let (prio, fault) = match effective_priority(inst.plan.priority, &t) {
                 Tracked::Priority(p) => (p, own_down),
                 Tracked::Fault => (inst.tracked_priority, true),
@@ -716,17 +730,23 @@ impl Daemon {
                 consider(s.deadline());
             }
         }
+        if let Some(t) = self.processes.deadline() {
+            consider(t);
+        }
         if self.notifier.pending() {
             consider(Instant::now() + Duration::from_millis(20));
         }
         best
     }
 
+    /// Whether an instance or a sync group tracks `script` (keepalived runs no other).
     fn tracked(&self, script: &str) -> bool {
         self.slots.iter().any(|s| {
             s.insts
                 .iter()
-                .any(|i| i.plan.track.scripts.iter().any(|t| t.name == script))
+                .map(|i| &i.plan.track)
+                .chain(s.key.1.as_ref().map(|g| &g.track))
+                .any(|t| t.scripts.iter().any(|t| t.name == script))
         })
     }
 
@@ -953,9 +973,12 @@ impl Daemon {
             self.timers();
             self.garps();
             self.run_scripts();
+            if self.processes.tick(Instant::now()) {
+                self.refresh_all_trackers();
+            }
             let timeout = self.next_wake().map(|t| t.saturating_duration_since(Instant::now()));
             let rx_keys: Vec<(String, bool)> = self.rx.keys().cloned().collect();
-            let (ready_rx, ready_nl, ready_sig, ready_ctl, ready_files) = {
+            let (ready_rx, ready_nl, ready_sig, ready_ctl, ready_files, ready_procs) = {
                 let mut fds: Vec<PollFd> = rx_keys
                     .iter()
                     .filter_map(|k| self.rx.get(k))
@@ -964,9 +987,14 @@ impl Daemon {
                 fds.push(PollFd::new(self.netlink.wake.as_fd(), PollFlags::POLLIN));
                 fds.push(PollFd::new(self.signals.wake.as_fd(), PollFlags::POLLIN));
                 fds.push(PollFd::new(self.control.as_fd(), PollFlags::POLLIN));
-                if let Some(fd) = self.files.fd() {
+                let files_at = self.files.fd().map(|fd| {
                     fds.push(PollFd::new(fd, PollFlags::POLLIN));
-                }
+                    fds.len() - 1
+                });
+                let procs_at = self.processes.fd().map(|fd| {
+                    fds.push(PollFd::new(fd, PollFlags::POLLIN));
+                    fds.len() - 1
+                });
                 let ts = timeout.map(TimeSpec::from_duration);
                 match ppoll(&mut fds, ts, None) {
                     Ok(_) => {}
@@ -976,13 +1004,15 @@ impl Daemon {
                 let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
                 let n = rx_keys.len();
                 let rx: Vec<bool> = fds[..n].iter().map(ready).collect();
-                let files = fds.get(n + 3).is_some_and(ready);
-                (rx, ready(&fds[n]), ready(&fds[n + 1]), ready(&fds[n + 2]), files)
+                let at = |i: Option<usize>| i.and_then(|i| fds.get(i)).is_some_and(ready);
+                let (files, procs) = (at(files_at), at(procs_at));
+                (rx, ready(&fds[n]), ready(&fds[n + 1]), ready(&fds[n + 2]), files, procs)
             };
             if ready_files && self.files.changed() {
-                for idx in 0..self.slots.len() {
-                    self.refresh_trackers_of(idx);
-                }
+                self.refresh_all_trackers();
+            }
+            if ready_procs && self.processes.ready(Instant::now()) {
+                self.refresh_all_trackers();
             }
             for (k, r) in rx_keys.iter().zip(ready_rx) {
                 if r {

@@ -20,6 +20,7 @@ pub mod fifo;
 pub mod files;
 pub mod model;
 pub mod netlink;
+pub mod procs;
 pub mod scripts;
 pub mod smtp;
 pub mod sockets;

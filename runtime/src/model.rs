@@ -56,9 +56,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     for r in &plan.static_rules {
         refuse("static_rules".into(), Some(&r.origin));
     }
-    for t in &plan.track_processes {
-        refuse(format!("vrrp_track_process {}", t.name), Some(&t.origin));
-    }
     for b in &plan.bfd_instances {
         refuse(format!("bfd_instance {}", b.name), Some(&b.origin));
     }
@@ -124,9 +121,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
                 }
             }
         }
-        for t in &i.track.processes {
-            refuse(at(&format!("track_process {}", t.name)), Some(&t.origin));
-        }
         for t in &i.track.bfds {
             refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
@@ -135,14 +129,8 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     for sg in &plan.sync_groups {
         let at = |what: &str| format!("vrrp_sync_group {} {what}", sg.name);
         let o = Some(&sg.origin);
-        let t = &sg.track;
-        if !(t.interfaces.is_empty()
-            && t.scripts.is_empty()
-            && t.files.is_empty()
-            && t.processes.is_empty()
-            && t.bfds.is_empty())
-        {
-            refuse(at("track_*"), o);
+        for t in &sg.track.bfds {
+            refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
         notify_refusals(&sg.notify, &at, o, &mut refuse);
     }
@@ -243,15 +231,20 @@ mod tests {
             .replace(
                 r#""vrrp_instances""#,
                 r#""track_processes": [{"name": "f", "process": ["nginx"], "origin": {"file": "k.conf", "line": 20}}],
+                   "bfd_instances": [{"name": "b", "origin": {"file": "k.conf", "line": 21}}],
                    "vrrp_instances""#,
+            )
+            .replace(
+                r#""track": {"processes""#,
+                r#""track": {"bfds": [{"name": "b", "origin": {"file": "k.conf", "line": 8}}], "processes""#,
             );
         let shown: Vec<String> = refusals(&plan(&text)).iter().map(ToString::to_string).collect();
         assert_eq!(
             shown,
             [
-                "k.conf:20: vrrp_track_process f",
+                "k.conf:21: bfd_instance b",
                 "k.conf:1: vrrp_instance VI_1 use_vmac / use_ipvlan",
-                "k.conf:7: vrrp_instance VI_1 track_process f",
+                "k.conf:8: vrrp_instance VI_1 track_bfd b",
             ]
         );
     }
