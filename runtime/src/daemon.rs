@@ -68,6 +68,8 @@ struct Stats {
 struct Garp {
     bursts: Vec<(Instant, u32)>,
     refresh_at: Option<Instant>,
+    /// Announcements held back by `vrrp_garp_interval` / `vrrp_gna_interval`.
+    pending: Vec<crate::garp::Announce>,
 }
 
 /// A unit and the I/O state of its members (same order).
@@ -126,6 +128,7 @@ pub struct Daemon {
     /// one per burst cost tens of milliseconds (with a netlink dump), long enough for a
     /// backup to miss adverts when many instances announced at once.
     garp_tx: GarpSenders,
+    pacing: crate::garp::Pacing,
     rx: rustc_hash::FxHashMap<(String, bool), RxSocket>,
     tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), TxSocket>,
     notifier: Notifier,
@@ -176,6 +179,7 @@ impl Daemon {
             files: crate::files::TrackedFiles::new(&[]),
             processes: crate::procs::TrackedProcesses::new(&[], Instant::now()),
             garp_tx: HashMap::new(),
+            pacing: crate::garp::Pacing::default(),
             rx: Default::default(),
             tx: Default::default(),
             notifier: Notifier::default(),
@@ -290,6 +294,10 @@ impl Daemon {
         } else {
             // The same files: reread them (a reload is also how to catch a missed change).
             self.files.changed();
+        }
+        let g = &plan.global;
+        if !self.pacing.same(g.vrrp_garp_interval_ms, g.vrrp_gna_interval_ms) {
+            self.pacing = crate::garp::Pacing::new(g.vrrp_garp_interval_ms, g.vrrp_gna_interval_ms);
         }
         if self.plan.track_processes != plan.track_processes {
             self.processes = crate::procs::TrackedProcesses::new(&plan.track_processes, Instant::now());
@@ -687,6 +695,7 @@ impl Daemon {
         let now = Instant::now();
         let host = &self.host;
         let senders = &mut self.garp_tx;
+        let pacing = &mut self.pacing;
         for slot in &mut self.slots {
             for inst in &mut slot.insts {
                 let mut due = 0;
@@ -702,8 +711,17 @@ impl Daemon {
                     due += inst.plan.garp.master_refresh_repeat.max(1);
                     inst.garp.refresh_at = Some(at + Duration::from_millis(inst.plan.garp.master_refresh_ms.max(1)));
                 }
-                if due > 0 && inst.holding {
-                    announce(host, senders, inst, due);
+                if !inst.holding {
+                    inst.garp.pending.clear();
+                    continue;
+                }
+                let mut frames = pacing.drain(now, &mut inst.garp.pending);
+                if due > 0 {
+                    let addrs: Vec<crate::garp::Announce> = inst.addrs.iter().map(|a| (a.index, a.addr)).collect();
+                    frames.extend(pacing.burst(now, &addrs, due, &mut inst.garp.pending));
+                }
+                if !frames.is_empty() {
+                    announce(host, senders, &inst.plan.name, &frames);
                 }
             }
         }
@@ -721,6 +739,9 @@ impl Daemon {
                     consider(*at);
                 }
                 if let Some(at) = inst.garp.refresh_at {
+                    consider(at);
+                }
+                if let Some(at) = self.pacing.due(&inst.garp.pending) {
                     consider(at);
                 }
             }
@@ -1068,15 +1089,12 @@ impl Daemon {
 
 type GarpSenders = HashMap<u32, Box<dyn pnet_datalink::DataLinkSender>>;
 
-/// Gratuitous ARP for the IPv4 addresses and unsolicited NA for the IPv6 ones of `inst`,
-/// `count` times each, from the interface's MAC, through the interface's cached packet
+/// Gratuitous ARPs for the IPv4 and unsolicited NAs for the IPv6 announcements of instance
+/// `name`, in order, each from its interface's MAC through the interface's cached packet
 /// socket (reopened after a send fails: the interface may have been recreated).
-fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
-    let mut by_if: BTreeMap<u32, Vec<IpAddr>> = BTreeMap::new();
-    for a in &inst.addrs {
-        by_if.entry(a.index).or_default().push(a.addr);
-    }
-    for (index, addrs) in by_if {
+fn announce(host: &Host, senders: &mut GarpSenders, name: &str, frames: &[crate::garp::Announce]) {
+    let mut failed: Vec<u32> = Vec::new();
+    for &(index, addr) in frames {
         let Some(link) = host.links.iter().find(|l| l.index == index) else {
             continue;
         };
@@ -1096,30 +1114,25 @@ fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
                     Ok(pnet_datalink::Channel::Ethernet(tx, _rx)) => v.insert(tx),
                     Ok(_) => continue,
                     Err(e) => {
-                        warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
+                        warn!(instance = %name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
                         continue;
                     }
                 }
             }
         };
-        let mut failed = false;
-        for _ in 0..count {
-            for a in &addrs {
-                let frame = match a {
-                    IpAddr::V4(v4) => crate::wire::garp(mac, *v4),
-                    IpAddr::V6(v6) => crate::wire::unsolicited_na(mac, *v6, false),
-                };
-                if let Some(Err(e)) = tx.send_to(&frame, None) {
-                    warn!(instance = %inst.plan.name, address = %a, error = %e, "sending GARP/NA failed");
-                    failed = true;
-                }
-            }
+        let frame = match addr {
+            IpAddr::V4(v4) => crate::wire::garp(mac, v4),
+            IpAddr::V6(v6) => crate::wire::unsolicited_na(mac, v6, false),
+        };
+        if let Some(Err(e)) = tx.send_to(&frame, None) {
+            warn!(instance = %name, address = %addr, error = %e, "sending GARP/NA failed");
+            failed.push(index);
         }
-        if failed {
-            senders.remove(&index);
-        }
-        debug!(instance = %inst.plan.name, interface = %link.name, count, "GARP/NA sent");
     }
+    for index in failed {
+        senders.remove(&index);
+    }
+    debug!(instance = %name, count = frames.len(), "GARP/NA sent");
 }
 
 /// SIGTERM/SIGINT and SIGHUP as flags, and a socket that becomes readable when one arrives.

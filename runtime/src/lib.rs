@@ -18,6 +18,7 @@ pub mod control;
 pub mod daemon;
 pub mod fifo;
 pub mod files;
+pub mod garp;
 pub mod model;
 pub mod netlink;
 pub mod procs;

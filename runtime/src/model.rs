@@ -37,8 +37,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     let go = g.origin.as_ref();
     for (set, name) in [
         (g.lvs_notify_fifo.is_some(), "lvs_notify_fifo"),
-        (g.vrrp_garp_interval_ms != 0, "vrrp_garp_interval"),
-        (g.vrrp_gna_interval_ms != 0, "vrrp_gna_interval"),
         (g.lvs_sync_daemon.is_some(), "lvs_sync_daemon"),
         (g.enable_script_security, "enable_script_security"),
         (g.dynamic_interfaces, "dynamic_interfaces"),

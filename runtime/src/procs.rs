@@ -380,7 +380,10 @@ impl Table {
 
     /// Each tracker's name, number of matching processes and state.
     pub fn counts(&self) -> Vec<(String, usize, bool)> {
-        self.procs.iter().map(|p| (p.0.clone(), p.2.processes(), p.2.up)).collect()
+        self.procs
+            .iter()
+            .map(|p| (p.0.clone(), p.2.processes(), p.2.up))
+            .collect()
     }
 }
 
@@ -685,8 +688,42 @@ impl Drop for TrackedProcesses {
     }
 }
 
-/// A proc connector socket, bound to the process events group and subscribed.
+/// A proc connector socket, bound to the process events group and subscribed. The kernel
+/// has the connector only in the initial network namespace (elsewhere the subscription is
+/// refused with `ECONNREFUSED`): vigild started in another one (`ip netns exec`) opens the
+/// socket from a thread that enters PID 1's network namespace (else its parent's, where PID
+/// 1's cannot be opened), as keepalived opens it before it enters its `net_namespace`. The socket stays in the namespace it was made in; the
+/// events are the same in all (they are not per namespace).
 fn connect() -> std::io::Result<socket2::Socket> {
+    match connect_here() {
+        Err(e) if e.raw_os_error() == Some(nix::libc::ECONNREFUSED) => {
+            let mut why = format!("{e}");
+            let parent = nix::unistd::getppid();
+            for pid in ["1".to_string(), parent.to_string()] {
+                let path = format!("/proc/{pid}/ns/net");
+                let p = path.clone();
+                let got = std::thread::spawn(move || {
+                    let ns = std::fs::File::open(&p)?;
+                    nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET)?;
+                    connect_here()
+                })
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the thread entering it failed")));
+                match got {
+                    Ok(s) => {
+                        info!("track_process: process events from the network namespace of {path}");
+                        return Ok(s);
+                    }
+                    Err(e) => why.push_str(&format!("; from {path}: {e}")),
+                }
+            }
+            Err(std::io::Error::other(why))
+        }
+        r => r,
+    }
+}
+
+fn connect_here() -> std::io::Result<socket2::Socket> {
     use socket2::{Domain, Protocol, Socket, Type};
     let s = Socket::new(
         Domain::from(nix::libc::AF_NETLINK),
