@@ -1124,6 +1124,40 @@ mod tests {
     }
 
     #[test]
+    fn a_sync_groups_own_tracker_fails_every_member() {
+        // lb1's group tracks a script (weight 0) and an interface with a weight of its own.
+        let two = |p: u8, group_track: &str| {
+            format!(
+                "vrrp_script chk {{\n    script \"/bin/true\"\n}}\n\
+                 vrrp_sync_group G {{\n    group {{\n        A\n        B\n    }}\n{group_track}}}\n\
+                 vrrp_instance A {{\n    interface eth0\n    virtual_router_id 1\n    priority {p}\n    virtual_ipaddress {{\n        192.0.2.1\n    }}\n}}\n\
+                 vrrp_instance B {{\n    interface eth1\n    virtual_router_id 2\n    priority {p}\n    virtual_ipaddress {{\n        198.51.100.1\n    }}\n}}\n"
+            )
+        };
+        let tracked = "    track_script {\n        chk\n    }\n    track_interface {\n        eth2 weight -60\n    }\n";
+        let (r, _) = run(&[&two(150, tracked), &two(100, "")]);
+        assert_eq!(r.groups.len(), 2);
+        for g in &r.groups {
+            let after = |f: &str| {
+                let s = g.scenarios.iter().find(|s| s.failure.to_string() == f);
+                s.unwrap_or_else(|| panic!("no scenario {f} for {}", g.instance))
+                    .master
+                    .clone()
+            };
+            assert_eq!(after("none (all start)").as_deref(), Some("lb1"), "{}", g.instance);
+            // The group's script fails: both members fault and move to lb2.
+            assert_eq!(
+                after("script chk fails on lb1").as_deref(),
+                Some("lb2"),
+                "{}",
+                g.instance
+            );
+            // The group's weighted interface: 150 - 60 < 100 for both.
+            assert_eq!(after("eth2 down on lb1").as_deref(), Some("lb2"), "{}", g.instance);
+        }
+    }
+
+    #[test]
     fn unicast_peers_decide_who_hears_whom() {
         let uni = |prio: u8, src: &str, peers: &[&str]| {
             let list: String = peers.iter().map(|p| format!("        {p}\n")).collect();

@@ -47,6 +47,14 @@ pub struct ScriptStatus {
 }
 
 /// A tracked file and the number last read from it.
+/// A tracked process: how many running processes match it, and whether that is a quorum.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessStatus {
+    pub name: String,
+    pub processes: usize,
+    pub up: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileStatus {
     pub name: String,
@@ -62,6 +70,8 @@ pub struct Status {
     pub scripts: Vec<ScriptStatus>,
     #[serde(default)]
     pub files: Vec<FileStatus>,
+    #[serde(default)]
+    pub processes: Vec<ProcessStatus>,
 }
 
 /// Listens on `path` (replacing a stale socket), mode 0600.

@@ -946,6 +946,12 @@ impl Daemon {
             instances,
             scripts,
             files,
+            processes: self
+                .processes
+                .counts()
+                .into_iter()
+                .map(|(name, processes, up)| control::ProcessStatus { name, processes, up })
+                .collect(),
         }
     }
 

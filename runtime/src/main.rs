@@ -156,6 +156,10 @@ fn print_status(s: &control::Status) {
     for f in &s.files {
         println!("file   {:<20} {} ({})", f.name, f.value, f.file);
     }
+    for p in &s.processes {
+        let state = if p.up { "up" } else { "down" };
+        println!("process {:<19} {state} ({} running)", p.name, p.processes);
+    }
 }
 
 fn fail(msg: &str) -> ExitCode {

@@ -77,6 +77,9 @@ fn a_tracked_process_moves_the_priority_and_its_death_moves_the_address() {
     let took = t.wait_holders(&vip, &[1], Duration::from_secs(2));
     assert!(took < Duration::from_millis(1000), "took {took:?}");
     assert_eq!(t.status(0)["instances"][0]["priority"], 50);
+    let st = t.status(0);
+    assert_eq!(st["processes"][0]["processes"], 0, "{st}");
+    assert_eq!(st["processes"][0]["up"], false, "{st}");
     // Started again: the exec event counts it, vigild preempts back.
     let _proc = Sleeper::start();
     t.wait_holders(&vip, &[0], Duration::from_secs(2));
