@@ -41,10 +41,23 @@ pub enum FailureKind {
     InterfaceDown,
     /// A `track_file` reads as down.
     FileDown,
+    /// A `vrrp_track_process` loses its quorum.
+    ProcessDown,
     /// keepalived stops on the node: masters send priority 0.
     PriorityZero,
     /// The node that died comes back.
     NodeReturns,
+}
+
+/// The failure of a tracked object of this kind (BFD sessions are not simulated).
+fn failure_of(kind: TrackKind) -> Option<FailureKind> {
+    match kind {
+        TrackKind::Interface => Some(FailureKind::InterfaceDown),
+        TrackKind::Script => Some(FailureKind::ScriptFails),
+        TrackKind::File => Some(FailureKind::FileDown),
+        TrackKind::Process => Some(FailureKind::ProcessDown),
+        TrackKind::Bfd => None,
+    }
 }
 
 /// One scenario's failure.
@@ -77,6 +90,7 @@ impl std::fmt::Display for Failure {
             FailureKind::ScriptFails => write!(f, "script {name} fails on {node}"),
             FailureKind::InterfaceDown => write!(f, "{name} down on {node}"),
             FailureKind::FileDown => write!(f, "file {name} down on {node}"),
+            FailureKind::ProcessDown => write!(f, "process {name} down on {node}"),
             FailureKind::PriorityZero => write!(f, "{node} stops (priority 0)"),
             FailureKind::NodeReturns => write!(f, "{node} returns"),
         }
@@ -414,13 +428,9 @@ fn component(
             }
         }
         for (kind, name, _) in &s.trackers {
-            let k = match kind {
-                TrackKind::Interface => FailureKind::InterfaceDown,
-                TrackKind::Script => FailureKind::ScriptFails,
-                TrackKind::File => FailureKind::FileDown,
-                TrackKind::Process | TrackKind::Bfd => continue,
-            };
-            objects.insert((s.node, k, name.clone()));
+            if let Some(k) = failure_of(*kind) {
+                objects.insert((s.node, k, name.clone()));
+            }
         }
     }
     for &n in &comp_nodes {
@@ -447,13 +457,7 @@ fn component(
                 });
             }
             for (t, (tk, tn, _)) in s.trackers.iter().enumerate() {
-                let matches = match tk {
-                    TrackKind::Interface => *kind == FailureKind::InterfaceDown,
-                    TrackKind::Script => *kind == FailureKind::ScriptFails,
-                    TrackKind::File => *kind == FailureKind::FileDown,
-                    _ => false,
-                };
-                if matches && tn == name {
+                if failure_of(*tk) == Some(*kind) && tn == name {
                     events.push(Event::Tracker {
                         router,
                         instance,
@@ -773,12 +777,7 @@ fn diagnose(
             if let Some(&i) = place.get(&(r, n)) {
                 let inst = &plans[n].vrrp_instances[i];
                 for o in tracked_objects(inst, sync_group_of(&plans[n], inst)) {
-                    let kind = match o.kind {
-                        TrackKind::Interface => FailureKind::InterfaceDown,
-                        TrackKind::Script => FailureKind::ScriptFails,
-                        TrackKind::File => FailureKind::FileDown,
-                        _ => continue,
-                    };
+                    let Some(kind) = failure_of(o.kind) else { continue };
                     if o.tracker.weight == 0 || o.tracker.reverse {
                         continue;
                     }
@@ -1128,13 +1127,13 @@ mod tests {
         // lb1's group tracks a script (weight 0) and an interface with a weight of its own.
         let two = |p: u8, group_track: &str| {
             format!(
-                "vrrp_script chk {{\n    script \"/bin/true\"\n}}\n\
+                "vrrp_script chk {{\n    script \"/bin/true\"\n}}\nvrrp_track_process web {{\n    process nginx\n}}\n\
                  vrrp_sync_group G {{\n    group {{\n        A\n        B\n    }}\n{group_track}}}\n\
                  vrrp_instance A {{\n    interface eth0\n    virtual_router_id 1\n    priority {p}\n    virtual_ipaddress {{\n        192.0.2.1\n    }}\n}}\n\
                  vrrp_instance B {{\n    interface eth1\n    virtual_router_id 2\n    priority {p}\n    virtual_ipaddress {{\n        198.51.100.1\n    }}\n}}\n"
             )
         };
-        let tracked = "    track_script {\n        chk\n    }\n    track_interface {\n        eth2 weight -60\n    }\n";
+        let tracked = "    track_script {\n        chk\n    }\n    track_interface {\n        eth2 weight -60\n    }\n    track_process {\n        web\n    }\n";
         let (r, _) = run(&[&two(150, tracked), &two(100, "")]);
         assert_eq!(r.groups.len(), 2);
         for g in &r.groups {
@@ -1154,6 +1153,12 @@ mod tests {
             );
             // The group's weighted interface: 150 - 60 < 100 for both.
             assert_eq!(after("eth2 down on lb1").as_deref(), Some("lb2"), "{}", g.instance);
+            assert_eq!(
+                after("process web down on lb1").as_deref(),
+                Some("lb2"),
+                "{}",
+                g.instance
+            );
         }
     }
 

@@ -190,7 +190,7 @@ fn run(s: &Scenario) -> Result<String, String> {
         FailureKind::InterfaceDown => {
             sh(&format!("ip -n {ns} link set {name} down"));
         }
-        FailureKind::FileDown | FailureKind::None => unreachable!("not in this cluster"),
+        FailureKind::FileDown | FailureKind::ProcessDown | FailureKind::None => unreachable!("not in this cluster"),
     }
     wait(&t, &among, &predicted)?;
     Ok(format!("{}: {predicted:?}", s.failure))
