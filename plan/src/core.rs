@@ -115,7 +115,8 @@ pub fn sync_group_of<'p>(plan: &'p Plan, i: &VrrpInstance) -> Option<&'p SyncGro
 /// A sync group's trackers apply to every member, with the group's weights (keepalived 2.2.7
 /// `sync_group_tracking_init`): an object the member already tracks keeps one entry, which
 /// takes the group's weight and `reverse` unless the member's own weight is 0 (then it stays
-/// a fault-when-down tracker; for a process keepalived takes only the weight, not `reverse`).
+/// a fault-when-down tracker; for a process keepalived takes only the weight, not `reverse`;
+/// as `keepalived -d` dumps the objects' tracking lists).
 /// A group's interface that is the member's own one adds nothing unless the member has
 /// `dont_track_primary` (keepalived's own-interface entry has weight 0 then, or none).
 pub fn tracked_objects<'p>(i: &'p VrrpInstance, group: Option<&'p SyncGroup>) -> Vec<TrackedObject<'p>> {
