@@ -20,6 +20,8 @@ pub mod fifo;
 pub mod files;
 pub mod model;
 pub mod netlink;
+pub mod routing;
+pub mod rtnames;
 pub mod scripts;
 pub mod smtp;
 pub mod sockets;
