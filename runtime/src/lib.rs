@@ -22,6 +22,8 @@ pub mod garp;
 pub mod model;
 pub mod netlink;
 pub mod procs;
+pub mod routing;
+pub mod rtnames;
 pub mod scripts;
 pub mod smtp;
 pub mod sockets;

@@ -6,11 +6,11 @@
 //! the thin I/O shell around it.
 
 use neli::consts::nl::NlmF;
-use neli::consts::rtnl::{Arphrd, Ifa, IfaF, Iff, Ifla, RtAddrFamily, RtScope, Rtm};
+use neli::consts::rtnl::{Arphrd, Ifa, IfaF, Iff, Ifla, RtAddrFamily, RtScope, RtTable, Rta, Rtm, RtmF, Rtn, Rtprot};
 use neli::consts::socket::NlFamily;
 use neli::nl::NlPayload;
 use neli::router::synchronous::NlRouter;
-use neli::rtnl::{Ifaddrmsg, IfaddrmsgBuilder, Ifinfomsg, IfinfomsgBuilder, RtattrBuilder};
+use neli::rtnl::{Ifaddrmsg, IfaddrmsgBuilder, Ifinfomsg, IfinfomsgBuilder, RtattrBuilder, Rtmsg, RtmsgBuilder};
 use neli::types::{Buffer, RtBuffer};
 use neli::utils::Groups;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -187,11 +187,573 @@ pub fn addr_request(spec: &AddrSpec, add: bool) -> Result<Ifaddrmsg, NetlinkErro
         .map_err(|e| err("building an address request", e))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Routes and rules
+
+const RTA_DST: u16 = 1;
+const RTA_SRC: u16 = 2;
+const RTA_OIF: u16 = 4;
+const RTA_GATEWAY: u16 = 5;
+const RTA_PRIORITY: u16 = 6;
+const RTA_PREFSRC: u16 = 7;
+const RTA_METRICS: u16 = 8;
+const RTA_MULTIPATH: u16 = 9;
+const RTA_TABLE: u16 = 15;
+const RTA_VIA: u16 = 18;
+const RTA_PREF: u16 = 20;
+const RTA_EXPIRES: u16 = 23;
+const RTAX_LOCK: u16 = 1;
+const RTNH_F_ONLINK: u32 = 4;
+const RT_SCOPE_NOWHERE: u8 = 255;
+const AF_INET: u16 = 2;
+const AF_INET6: u16 = 10;
+
+/// The RTAX_* number and kernel units of a route metric as the plan spells it.
+fn rtax(name: &str) -> Option<u16> {
+    Some(match name {
+        "mtu" => 2,
+        "window" => 3,
+        "rtt" => 4,
+        "rttvar" => 5,
+        "ssthresh" => 6,
+        "cwnd" => 7,
+        "advmss" => 8,
+        "reordering" => 9,
+        "hoplimit" => 10,
+        "initcwnd" => 11,
+        "rto_min" => 13,
+        "initrwnd" => 14,
+        "quickack" => 15,
+        "fastopen_no_cookie" => 17,
+        _ => return None,
+    })
+}
+
+/// One plan metric (`mtu 1400`, `lock mtu 1400`, `rtt 300ms`): its RTAX number, the value in
+/// the kernel's units (rtt in 1/8 ms, rttvar in 1/4 ms, rto_min in ms, as keepalived
+/// converts them) and whether it is locked.
+pub fn parse_metric(words: &str) -> Result<(u16, u32, bool), String> {
+    let w: Vec<&str> = words.split_whitespace().collect();
+    let (lock, name, value) = match w.as_slice() {
+        ["lock", n, v] => (true, *n, *v),
+        [n, v] => (false, *n, *v),
+        _ => return Err(format!("route metric `{words}` is not `[lock] NAME VALUE`")),
+    };
+    let t = rtax(name).ok_or_else(|| format!("unknown route metric `{name}`"))?;
+    let bad = || format!("route metric `{words}`: bad value");
+    let n: u32 = match value.strip_suffix("ms") {
+        Some(ms) => {
+            let ms: u32 = ms.parse().map_err(|_| bad())?;
+            let per_ms = match name {
+                "rtt" => 8,
+                "rttvar" => 4,
+                "rto_min" => 1,
+                _ => return Err(bad()),
+            };
+            ms.checked_mul(per_ms).ok_or_else(bad)?
+        }
+        None => value.parse().map_err(|_| bad())?,
+    };
+    Ok((t, n, lock))
+}
+
+/// One nexthop of a multipath route, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NexthopSpec {
+    pub via: Option<IpAddr>,
+    pub oif: Option<u32>,
+    /// The plan's weight (1 to 256); the kernel is told one less.
+    pub weight: Option<u16>,
+    pub onlink: bool,
+}
+
+/// How a route request installs: `ip route add`, `append` or `prepend` (the plan's mode), or
+/// `replace` (a changed route on reload).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteOp {
+    Add,
+    Replace,
+    Delete,
+}
+
+/// One route vigild installs: a plan `Route` with its names and interfaces resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub v6: bool,
+    /// RTN_* (1 unicast, 6 blackhole, ...).
+    pub kind: u8,
+    pub dst: Option<IpAddr>,
+    pub dst_len: u8,
+    /// `from`: a source prefix (RTA_SRC).
+    pub from: Option<(Option<IpAddr>, u8)>,
+    /// `src`: the preferred source (RTA_PREFSRC).
+    pub src: Option<IpAddr>,
+    pub via: Option<IpAddr>,
+    pub oif: Option<u32>,
+    pub table: u32,
+    pub protocol: u8,
+    pub tos: u8,
+    /// Written: used on delete too; else universe on add and "nowhere" (any) on delete.
+    pub scope: Option<u8>,
+    pub metric: Option<u32>,
+    pub pref: Option<u8>,
+    pub onlink: bool,
+    /// Seconds.
+    pub expires: Option<u32>,
+    /// RTAX_* and value, in plan order.
+    pub metrics: Vec<(u16, u32)>,
+    /// The RTAX_LOCK bits.
+    pub lock: u32,
+    pub nexthops: Vec<NexthopSpec>,
+    pub mode: vigil_plan::RouteMode,
+}
+
+fn ifindex(host: &Host, name: &str) -> Result<u32, String> {
+    host.link(name)
+        .map(|l| l.index)
+        .ok_or_else(|| format!("no interface {name}"))
+}
+
+impl RouteSpec {
+    /// `plan`'s route with its interfaces looked up in `host` and its names in `names`.
+    pub fn of(plan: &vigil_plan::Route, host: &Host, names: &crate::rtnames::Names) -> Result<RouteSpec, String> {
+        let mut metrics = Vec::new();
+        let mut lock = 0u32;
+        for m in &plan.metrics {
+            let (t, v, l) = parse_metric(m)?;
+            metrics.push((t, v));
+            if l {
+                lock |= 1 << t;
+            }
+        }
+        let nexthops = plan
+            .nexthops
+            .iter()
+            .map(|n| {
+                Ok(NexthopSpec {
+                    via: n.via,
+                    oif: n.dev.as_deref().map(|d| ifindex(host, d)).transpose()?,
+                    weight: n.weight,
+                    onlink: n.onlink,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(RouteSpec {
+            v6: plan.family == vigil_plan::Family::Ipv6,
+            kind: rtn(plan.kind),
+            dst: plan.dst.address,
+            dst_len: plan.dst.prefix_len,
+            from: plan.from.as_ref().map(|p| (p.address, p.prefix_len)),
+            src: plan.src,
+            via: plan.via,
+            oif: plan.dev.as_deref().map(|d| ifindex(host, d)).transpose()?,
+            table: plan.table.as_ref().map(|t| names.table(t)).transpose()?.unwrap_or(254),
+            protocol: plan
+                .protocol
+                .as_ref()
+                .map(|p| names.proto(p))
+                .transpose()?
+                .unwrap_or(18),
+            tos: plan.tos.as_ref().map(|t| names.dsfield(t)).transpose()?.unwrap_or(0),
+            scope: plan.scope,
+            metric: plan.metric,
+            pref: plan.pref,
+            onlink: plan.onlink,
+            expires: plan
+                .expires_ms
+                .map(|ms| u32::try_from(ms / 1000).map_err(|_| "expires out of range".to_string()))
+                .transpose()?,
+            metrics,
+            lock,
+            nexthops,
+            mode: plan.mode,
+        })
+    }
+}
+
+/// RTN_* of a plan route type.
+pub fn rtn(k: vigil_plan::RouteKind) -> u8 {
+    use vigil_plan::RouteKind as K;
+    match k {
+        K::Unicast => 1,
+        K::Local => 2,
+        K::Broadcast => 3,
+        K::Anycast => 4,
+        K::Multicast => 5,
+        K::Blackhole => 6,
+        K::Unreachable => 7,
+        K::Prohibit => 8,
+        K::Throw => 9,
+        K::Nat => 10,
+        K::Xresolve => 11,
+    }
+}
+
+/// A raw attribute (header and payload, padded to 4 bytes), for the nested payloads of
+/// RTA_METRICS and RTA_MULTIPATH.
+fn raw_attr(out: &mut Vec<u8>, t: u16, payload: &[u8]) {
+    let len = 4 + payload.len();
+    out.extend_from_slice(&(len as u16).to_ne_bytes());
+    out.extend_from_slice(&t.to_ne_bytes());
+    out.extend_from_slice(payload);
+    out.resize(out.len() + (4 - len % 4) % 4, 0);
+}
+
+/// A gateway in the route's own family (RTA_GATEWAY), or in the other one (RTA_VIA: `via
+/// inet6` on an IPv4 route), as keepalived chooses.
+fn gateway(route_v6: bool, via: IpAddr) -> (u16, Vec<u8>) {
+    if via.is_ipv6() == route_v6 {
+        (RTA_GATEWAY, octets(via))
+    } else {
+        let fam = if via.is_ipv6() { AF_INET6 } else { AF_INET };
+        let mut b = fam.to_ne_bytes().to_vec();
+        b.extend(octets(via));
+        (RTA_VIA, b)
+    }
+}
+
+/// The RTA_MULTIPATH payload: one `struct rtnexthop` (length, flags, hops = weight - 1,
+/// ifindex) a nexthop, each followed by its gateway attribute.
+fn multipath(route_v6: bool, nhs: &[NexthopSpec]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for nh in nhs {
+        let mut attrs = Vec::new();
+        if let Some(v) = nh.via {
+            let (t, p) = gateway(route_v6, v);
+            raw_attr(&mut attrs, t, &p);
+        }
+        let len = 8 + attrs.len();
+        out.extend_from_slice(&(len as u16).to_ne_bytes());
+        out.push(if nh.onlink { RTNH_F_ONLINK as u8 } else { 0 });
+        out.push(nh.weight.map_or(0, |w| w.saturating_sub(1).min(255) as u8));
+        out.extend_from_slice(&(nh.oif.unwrap_or(0) as i32).to_ne_bytes());
+        out.extend(attrs);
+    }
+    out
+}
+
+/// The RTM_NEWROUTE / RTM_DELROUTE payload for `spec`, as keepalived 2.2.7's `netlink_route`
+/// builds it: the table in the header below 256 (else RTA_TABLE), protocol, scope (universe
+/// on add, "nowhere" on delete unless written), the type (on delete only when not unicast),
+/// then dst, src, prefsrc, the gateway, oif, priority, expires, the metrics with their lock
+/// and the nexthops.
+pub fn route_request(spec: &RouteSpec, op: RouteOp) -> Result<Rtmsg, NetlinkError> {
+    let del = op == RouteOp::Delete;
+    let mut attrs: RtBuffer<Rta, Buffer> = RtBuffer::new();
+    let mut attr = |t: u16, payload: Vec<u8>| -> Result<(), NetlinkError> {
+        attrs.push(
+            RtattrBuilder::default()
+                .rta_type(Rta::from(t))
+                .rta_payload(payload)
+                .build()
+                .map_err(|e| err("building a route attribute", e))?,
+        );
+        Ok(())
+    };
+    let table = if spec.table < 256 {
+        spec.table as u8
+    } else {
+        attr(RTA_TABLE, spec.table.to_ne_bytes().to_vec())?;
+        0
+    };
+    if let Some(d) = spec.dst {
+        attr(RTA_DST, octets(d))?;
+    }
+    let mut src_len = 0;
+    if let Some((a, len)) = spec.from {
+        src_len = len;
+        if let Some(a) = a {
+            attr(RTA_SRC, octets(a))?;
+        }
+    }
+    if let Some(s) = spec.src {
+        attr(RTA_PREFSRC, octets(s))?;
+    }
+    if let Some(v) = spec.via {
+        let (t, p) = gateway(spec.v6, v);
+        attr(t, p)?;
+    }
+    if let Some(i) = spec.oif {
+        attr(RTA_OIF, i.to_ne_bytes().to_vec())?;
+    }
+    if let Some(m) = spec.metric {
+        attr(RTA_PRIORITY, m.to_ne_bytes().to_vec())?;
+    }
+    if let Some(e) = spec.expires {
+        attr(RTA_EXPIRES, e.to_ne_bytes().to_vec())?;
+    }
+    if let Some(p) = spec.pref {
+        attr(RTA_PREF, vec![p])?;
+    }
+    if !spec.metrics.is_empty() {
+        let mut m = Vec::new();
+        for (t, v) in &spec.metrics {
+            raw_attr(&mut m, *t, &v.to_ne_bytes());
+        }
+        if spec.lock != 0 {
+            raw_attr(&mut m, RTAX_LOCK, &spec.lock.to_ne_bytes());
+        }
+        attr(RTA_METRICS, m)?;
+    }
+    if !spec.nexthops.is_empty() {
+        attr(RTA_MULTIPATH, multipath(spec.v6, &spec.nexthops))?;
+    }
+    let scope = spec.scope.unwrap_or(if del { RT_SCOPE_NOWHERE } else { 0 });
+    let kind = if del && spec.kind == 1 { 0 } else { spec.kind };
+    RtmsgBuilder::default()
+        .rtm_family(if spec.v6 {
+            RtAddrFamily::Inet6
+        } else {
+            RtAddrFamily::Inet
+        })
+        .rtm_dst_len(spec.dst_len)
+        .rtm_src_len(src_len)
+        .rtm_tos(spec.tos)
+        .rtm_table(RtTable::from(table))
+        .rtm_protocol(Rtprot::from(spec.protocol))
+        .rtm_scope(RtScope::from(scope))
+        .rtm_type(Rtn::from(kind))
+        .rtm_flags(RtmF::from_bits_retain(if spec.onlink { RTNH_F_ONLINK } else { 0 }))
+        .rtattrs(attrs)
+        .build()
+        .map_err(|e| err("building a route request", e))
+}
+
+/// The netlink flags of a route request: keepalived's `NLM_F_CREATE` alone for `prepend`, with
+/// `NLM_F_EXCL` for `add`, `NLM_F_APPEND` for `append`, `NLM_F_REPLACE` for a replace; an
+/// acknowledgement always.
+pub fn route_flags(spec: &RouteSpec, op: RouteOp) -> NlmF {
+    use vigil_plan::RouteMode;
+    match op {
+        RouteOp::Delete => NlmF::ACK,
+        RouteOp::Replace => NlmF::ACK | NlmF::CREATE | NlmF::REPLACE,
+        RouteOp::Add => match spec.mode {
+            RouteMode::Add => NlmF::ACK | NlmF::CREATE | NlmF::EXCL,
+            RouteMode::Append => NlmF::ACK | NlmF::CREATE | NlmF::APPEND,
+            RouteMode::Prepend => NlmF::ACK | NlmF::CREATE,
+        },
+    }
+}
+
+const FRA_DST: u16 = 1;
+const FRA_SRC: u16 = 2;
+const FRA_IIFNAME: u16 = 3;
+const FRA_GOTO: u16 = 4;
+const FRA_PRIORITY: u16 = 6;
+const FRA_FWMARK: u16 = 10;
+const FRA_SUPPRESS_PREFIXLEN: u16 = 14;
+const FRA_TABLE: u16 = 15;
+const FRA_FWMASK: u16 = 16;
+const FRA_OIFNAME: u16 = 17;
+const FRA_L3MDEV: u16 = 19;
+const FRA_UID_RANGE: u16 = 20;
+const FRA_PROTOCOL: u16 = 21;
+const FRA_IP_PROTO: u16 = 22;
+const FRA_SPORT_RANGE: u16 = 23;
+const FRA_DPORT_RANGE: u16 = 24;
+const FIB_RULE_INVERT: u32 = 2;
+
+/// One rule vigild installs: a plan `Rule` with its names resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSpec {
+    pub v6: bool,
+    /// FR_ACT_* (1 to table, 2 goto, 3 nop, 6 blackhole, 7 unreachable, 8 prohibit).
+    pub action: u8,
+    /// The table of a `table` action.
+    pub table: Option<u32>,
+    pub goto: Option<u32>,
+    pub l3mdev: bool,
+    pub invert: bool,
+    pub from: Option<(Option<IpAddr>, u8)>,
+    pub to: Option<(Option<IpAddr>, u8)>,
+    pub priority: Option<u32>,
+    pub tos: u8,
+    pub fwmark: Option<u32>,
+    pub fwmask: Option<u32>,
+    pub iif: Option<String>,
+    pub oif: Option<String>,
+    pub suppress_prefixlength: Option<u32>,
+    pub uid_range: Option<(u32, u32)>,
+    pub ipproto: Option<u8>,
+    pub protocol: Option<u8>,
+    pub sport: Option<(u16, u16)>,
+    pub dport: Option<(u16, u16)>,
+}
+
+impl RuleSpec {
+    /// `plan`'s rule with its names looked up in `names`.
+    pub fn of(plan: &vigil_plan::Rule, names: &crate::rtnames::Names) -> Result<RuleSpec, String> {
+        use vigil_plan::RuleAction as A;
+        let action = match plan.action {
+            A::Table | A::L3mdev => 1,
+            A::Goto => 2,
+            A::Nop => 3,
+            A::Blackhole => 6,
+            A::Unreachable => 7,
+            A::Prohibit => 8,
+        };
+        let (table, goto) = match (plan.action, &plan.target) {
+            (A::Table, Some(t)) => (Some(names.table(t)?), None),
+            (A::Table, None) => (Some(254), None),
+            (A::Goto, Some(vigil_plan::NameOrNumber::Number(n))) => (
+                None,
+                Some(u32::try_from(*n).map_err(|_| format!("goto {n} is out of range"))?),
+            ),
+            (A::Goto, _) => return Err("goto without a preference".into()),
+            _ => (None, None),
+        };
+        let prefix = |p: &Option<vigil_plan::Prefix>| p.as_ref().map(|p| (p.address, p.prefix_len));
+        Ok(RuleSpec {
+            v6: plan.family == vigil_plan::Family::Ipv6,
+            action,
+            table,
+            goto,
+            l3mdev: plan.action == A::L3mdev,
+            invert: plan.invert,
+            from: prefix(&plan.from),
+            to: prefix(&plan.to),
+            priority: plan.preference,
+            tos: plan.tos.as_ref().map(|t| names.dsfield(t)).transpose()?.unwrap_or(0),
+            fwmark: plan.fwmark,
+            fwmask: plan.fwmask,
+            iif: plan.iif.clone(),
+            oif: plan.oif.clone(),
+            suppress_prefixlength: plan.suppress_prefixlength,
+            uid_range: plan.uid_range,
+            ipproto: plan.ipproto.as_ref().map(|p| names.ipproto(p)).transpose()?,
+            protocol: plan.protocol,
+            sport: plan.sport,
+            dport: plan.dport,
+        })
+    }
+}
+
+/// The RTM_NEWRULE / RTM_DELRULE payload for `spec` (a `struct fib_rule_hdr`, laid out as a
+/// `struct rtmsg`: table, two reserved bytes, the action in the type's place), as keepalived
+/// 2.2.7's `netlink_rule` builds it, the same for add and delete.
+pub fn rule_request(spec: &RuleSpec) -> Result<Rtmsg, NetlinkError> {
+    let mut attrs: RtBuffer<Rta, Buffer> = RtBuffer::new();
+    let mut attr = |t: u16, payload: Vec<u8>| -> Result<(), NetlinkError> {
+        attrs.push(
+            RtattrBuilder::default()
+                .rta_type(Rta::from(t))
+                .rta_payload(payload)
+                .build()
+                .map_err(|e| err("building a rule attribute", e))?,
+        );
+        Ok(())
+    };
+    let mut table = 0u8;
+    if let (Some(t), false) = (spec.table, spec.l3mdev) {
+        if t < 256 {
+            table = if t == 0 { 254 } else { t as u8 };
+        } else {
+            attr(FRA_TABLE, t.to_ne_bytes().to_vec())?;
+        }
+    }
+    let (mut src_len, mut dst_len) = (0, 0);
+    if let Some((a, len)) = spec.from {
+        src_len = len;
+        if let Some(a) = a {
+            attr(FRA_SRC, octets(a))?;
+        }
+    }
+    if let Some((a, len)) = spec.to {
+        dst_len = len;
+        if let Some(a) = a {
+            attr(FRA_DST, octets(a))?;
+        }
+    }
+    let u32_attr = |v: u32| v.to_ne_bytes().to_vec();
+    if let Some(p) = spec.priority {
+        attr(FRA_PRIORITY, u32_attr(p))?;
+    }
+    if let Some(m) = spec.fwmark {
+        attr(FRA_FWMARK, u32_attr(m))?;
+    }
+    if let Some(m) = spec.fwmask {
+        attr(FRA_FWMASK, u32_attr(m))?;
+    }
+    if let Some(s) = spec.suppress_prefixlength {
+        attr(FRA_SUPPRESS_PREFIXLEN, u32_attr(s))?;
+    }
+    let name = |n: &str| {
+        let mut b = n.as_bytes().to_vec();
+        b.push(0);
+        b
+    };
+    if let Some(i) = &spec.iif {
+        attr(FRA_IIFNAME, name(i))?;
+    }
+    if let Some(o) = &spec.oif {
+        attr(FRA_OIFNAME, name(o))?;
+    }
+    if let Some((a, b)) = spec.uid_range {
+        attr(FRA_UID_RANGE, [a.to_ne_bytes(), b.to_ne_bytes()].concat())?;
+    }
+    if spec.l3mdev {
+        attr(FRA_L3MDEV, vec![1])?;
+    }
+    if let Some(p) = spec.protocol {
+        attr(FRA_PROTOCOL, vec![p])?;
+    }
+    if let Some(p) = spec.ipproto {
+        attr(FRA_IP_PROTO, vec![p])?;
+    }
+    for (t, r) in [(FRA_SPORT_RANGE, spec.sport), (FRA_DPORT_RANGE, spec.dport)] {
+        if let Some((a, b)) = r {
+            attr(t, [a.to_ne_bytes(), b.to_ne_bytes()].concat())?;
+        }
+    }
+    if let Some(g) = spec.goto {
+        attr(FRA_GOTO, u32_attr(g))?;
+    }
+    RtmsgBuilder::default()
+        .rtm_family(if spec.v6 {
+            RtAddrFamily::Inet6
+        } else {
+            RtAddrFamily::Inet
+        })
+        .rtm_dst_len(dst_len)
+        .rtm_src_len(src_len)
+        .rtm_tos(spec.tos)
+        .rtm_table(RtTable::from(table))
+        .rtm_protocol(Rtprot::from(0))
+        .rtm_scope(RtScope::from(0))
+        .rtm_type(Rtn::from(spec.action))
+        .rtm_flags(RtmF::from_bits_retain(if spec.invert { FIB_RULE_INVERT } else { 0 }))
+        .rtattrs(attrs)
+        .build()
+        .map_err(|e| err("building a rule request", e))
+}
+
+/// How a route or rule request ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// EEXIST on add: the kernel has it already (not installed by this request).
+    Exists,
+    /// ESRCH / ENOENT on delete: it is gone already.
+    Missing,
+}
+
+fn errno<T, P>(e: &neli::err::RouterError<T, P>) -> Option<i32> {
+    match e {
+        neli::err::RouterError::Nlmsgerr(m) => Some(-*m.error()),
+        _ => None,
+    }
+}
+
+const EEXIST: i32 = 17;
+const ESRCH: i32 = 3;
+const ENOENT: i32 = 2;
+
 /// The rtnetlink connection: requests with acknowledgements, and a second socket subscribed
 /// to link and address events whose arrival wakes the event loop.
 pub struct Netlink {
     router: NlRouter,
-    _events: NlRouter,
+    events: NlRouter,
+    watching_routes: std::cell::Cell<bool>,
     /// Readable when a link or address changed (one byte per event).
     pub wake: UnixStream,
 }
@@ -199,6 +761,10 @@ pub struct Netlink {
 const RTNLGRP_LINK: u32 = 1;
 const RTNLGRP_IPV4_IFADDR: u32 = 5;
 const RTNLGRP_IPV6_IFADDR: u32 = 9;
+const RTNLGRP_IPV4_ROUTE: u32 = 7;
+const RTNLGRP_IPV4_RULE: u32 = 8;
+const RTNLGRP_IPV6_ROUTE: u32 = 11;
+const RTNLGRP_IPV6_RULE: u32 = 19;
 
 impl Netlink {
     pub fn open() -> Result<Netlink, NetlinkError> {
@@ -226,9 +792,32 @@ impl Netlink {
             .map_err(|e| err("starting the netlink event thread", e))?;
         Ok(Netlink {
             router,
-            _events: events,
+            events,
+            watching_routes: std::cell::Cell::new(false),
             wake,
         })
+    }
+
+    /// Also wakes on route and rule changes (while the plan has routes or rules to keep), or
+    /// no longer.
+    pub fn watch_routes(&self, on: bool) -> Result<(), NetlinkError> {
+        if self.watching_routes.get() == on {
+            return Ok(());
+        }
+        let groups = Groups::new_groups(&[
+            RTNLGRP_IPV4_ROUTE,
+            RTNLGRP_IPV4_RULE,
+            RTNLGRP_IPV6_ROUTE,
+            RTNLGRP_IPV6_RULE,
+        ]);
+        let r = if on {
+            self.events.add_mcast_membership(groups)
+        } else {
+            self.events.drop_mcast_membership(groups)
+        };
+        r.map_err(|e| err("subscribing to route and rule events", e))?;
+        self.watching_routes.set(on);
+        Ok(())
     }
 
     /// Every link and address now.
@@ -308,6 +897,48 @@ impl Netlink {
         Ok(out)
     }
 
+    /// Installs (`RouteOp::Add`, `Replace`) or removes a route and waits for the kernel's
+    /// answer.
+    pub fn route(&self, spec: &RouteSpec, op: RouteOp, what: &str) -> Result<Outcome, NetlinkError> {
+        let msg = route_request(spec, op)?;
+        let kind = if op == RouteOp::Delete {
+            Rtm::Delroute
+        } else {
+            Rtm::Newroute
+        };
+        self.talk(kind, route_flags(spec, op), msg, op == RouteOp::Delete, what)
+    }
+
+    /// Installs (`add`, with `NLM_F_EXCL` as keepalived) or removes a rule and waits for the
+    /// kernel's answer.
+    pub fn rule(&self, spec: &RuleSpec, add: bool, what: &str) -> Result<Outcome, NetlinkError> {
+        let msg = rule_request(spec)?;
+        let (kind, flags) = if add {
+            (Rtm::Newrule, NlmF::ACK | NlmF::CREATE | NlmF::EXCL)
+        } else {
+            (Rtm::Delrule, NlmF::ACK)
+        };
+        self.talk(kind, flags, msg, !add, what)
+    }
+
+    fn talk(&self, kind: Rtm, flags: NlmF, msg: Rtmsg, del: bool, what: &str) -> Result<Outcome, NetlinkError> {
+        let recv = self
+            .router
+            .send::<_, _, Rtm, Rtmsg>(kind, flags, NlPayload::Payload(msg))
+            .map_err(|e| err(what, e))?;
+        for m in recv {
+            if let Err(e) = m {
+                return match errno(&e) {
+                    Some(EEXIST) if !del => Ok(Outcome::Exists),
+                    Some(ESRCH | ENOENT) if del => Ok(Outcome::Missing),
+                    Some(n) => Err(err(what, std::io::Error::from_raw_os_error(n))),
+                    None => Err(err(what, e)),
+                };
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
     /// Adds (`add`) or removes an address and waits for the kernel's answer. Adding an
     /// address that is there already, or removing one that is not, is not an error.
     pub fn address(&self, spec: &AddrSpec, add: bool) -> Result<(), NetlinkError> {
@@ -352,6 +983,214 @@ mod tests {
         let mut c = Cursor::new(Vec::new());
         m.to_bytes(&mut c).unwrap();
         c.into_inner()
+    }
+
+    fn rbytes(m: &Rtmsg) -> Vec<u8> {
+        let mut c = Cursor::new(Vec::new());
+        m.to_bytes(&mut c).unwrap();
+        c.into_inner()
+    }
+
+    fn names() -> crate::rtnames::Names {
+        crate::rtnames::Names::from_texts(Some("100 mine\n"), None, Some("0x10 lowdelay\n"), Some("tcp 6 TCP\n"))
+    }
+
+    fn host() -> Host {
+        let link = |index: u32, name: &str| Link {
+            index,
+            name: name.into(),
+            up: true,
+            mac: None,
+        };
+        Host {
+            links: vec![link(7, "eth0"), link(8, "eth1")],
+            addrs: vec![],
+        }
+    }
+
+    fn route(json: &str) -> RouteSpec {
+        let plan: vigil_plan::Route = serde_json::from_str(json).unwrap();
+        RouteSpec::of(&plan, &host(), &names()).unwrap()
+    }
+
+    fn rule(json: &str) -> RuleSpec {
+        let plan: vigil_plan::Rule = serde_json::from_str(json).unwrap();
+        RuleSpec::of(&plan, &names()).unwrap()
+    }
+
+    #[test]
+    fn route_metrics_in_the_kernels_units() {
+        assert_eq!(parse_metric("mtu 1400"), Ok((2, 1400, false)));
+        assert_eq!(parse_metric("lock advmss 1360"), Ok((8, 1360, true)));
+        assert_eq!(parse_metric("rtt 300ms"), Ok((4, 2400, false)));
+        assert_eq!(parse_metric("rttvar 200ms"), Ok((5, 800, false)));
+        assert_eq!(parse_metric("lock rto_min 250ms"), Ok((13, 250, true)));
+        assert_eq!(parse_metric("quickack 1"), Ok((15, 1, false)));
+        assert!(parse_metric("mtu 14ms").is_err());
+        assert!(parse_metric("congctl cubic").is_err());
+    }
+
+    #[test]
+    fn builds_a_route_request_as_keepalived_does() {
+        let spec = route(
+            r#"{"family": "ipv4", "dst": {"address": "10.6.0.0", "prefix_len": 24}, "via": "10.0.0.254",
+                "dev": "eth0", "table": "mine", "protocol": 18, "metric": 10, "onlink": true,
+                "metrics": ["lock mtu 1400", "rtt 300ms"], "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&route_request(&spec, RouteOp::Add).unwrap());
+        // rtmsg: AF_INET, dst_len 24, src_len 0, tos 0, table 100, protocol 18, scope
+        // universe, RTN_UNICAST, flags RTNH_F_ONLINK.
+        assert_eq!(&b[..12], &[2, 24, 0, 0, 100, 18, 0, 1, 4, 0, 0, 0]);
+        // RTA_DST, RTA_GATEWAY, RTA_OIF 7, RTA_PRIORITY 10.
+        assert_eq!(&b[12..20], &[8, 0, 1, 0, 10, 6, 0, 0]);
+        assert_eq!(&b[20..28], &[8, 0, 5, 0, 10, 0, 0, 254]);
+        assert_eq!(&b[28..36], &[8, 0, 4, 0, 7, 0, 0, 0]);
+        assert_eq!(&b[36..44], &[8, 0, 6, 0, 10, 0, 0, 0]);
+        // RTA_METRICS: RTAX_MTU 1400, RTAX_RTT 2400 (1/8 ms), RTAX_LOCK 1 << RTAX_MTU.
+        assert_eq!(
+            &b[44..],
+            &[28, 0, 8, 0, 8, 0, 2, 0, 0x78, 5, 0, 0, 8, 0, 4, 0, 0x60, 9, 0, 0, 8, 0, 1, 0, 4, 0, 0, 0]
+        );
+        assert_eq!(route_flags(&spec, RouteOp::Add), NlmF::ACK | NlmF::CREATE);
+        // Delete: scope "nowhere" (any), no type.
+        let d = rbytes(&route_request(&spec, RouteOp::Delete).unwrap());
+        assert_eq!(&d[..8], &[2, 24, 0, 0, 100, 18, 255, 0]);
+        assert_eq!(route_flags(&spec, RouteOp::Delete), NlmF::ACK);
+        assert_eq!(
+            route_flags(&spec, RouteOp::Replace),
+            NlmF::ACK | NlmF::CREATE | NlmF::REPLACE
+        );
+    }
+
+    #[test]
+    fn typed_routes_big_tables_and_ipv6_extras() {
+        let spec = route(
+            r#"{"family": "ipv6", "type": "blackhole", "dst": {"address": "fd00:9::", "prefix_len": 64},
+                "from": {"address": "fd00:1::", "prefix_len": 48}, "table": 1000, "protocol": "bird",
+                "pref": 1, "expires_ms": 30000, "scope": 0, "mode": "add",
+                "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&route_request(&spec, RouteOp::Add).unwrap());
+        // AF_INET6, dst_len 64, src_len 48, table in RTA_TABLE, protocol bird (12),
+        // RTN_BLACKHOLE.
+        assert_eq!(&b[..12], &[10, 64, 48, 0, 0, 12, 0, 6, 0, 0, 0, 0]);
+        assert_eq!(&b[12..20], &[8, 0, 15, 0, 0xe8, 3, 0, 0]);
+        assert_eq!(&b[20..24], &[20, 0, 1, 0]);
+        assert_eq!(&b[40..44], &[20, 0, 2, 0]);
+        // RTA_EXPIRES 30 s, RTA_PREF 1 (padded).
+        assert_eq!(&b[60..68], &[8, 0, 23, 0, 30, 0, 0, 0]);
+        assert_eq!(&b[68..], &[5, 0, 20, 0, 1, 0, 0, 0]);
+        assert_eq!(route_flags(&spec, RouteOp::Add), NlmF::ACK | NlmF::CREATE | NlmF::EXCL);
+        // A written scope and a type are kept on delete.
+        let d = rbytes(&route_request(&spec, RouteOp::Delete).unwrap());
+        assert_eq!(&d[..8], &[10, 64, 48, 0, 0, 12, 0, 6]);
+    }
+
+    #[test]
+    fn ipv6_gateways_of_ipv4_routes_and_multipath() {
+        let spec = route(
+            r#"{"family": "ipv4", "dst": {"prefix_len": 0}, "via": "fe80::1", "dev": "eth1", "mode": "append",
+                "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&route_request(&spec, RouteOp::Add).unwrap());
+        // default: dst_len 0 and no RTA_DST; protocol 18 when the plan has none.
+        assert_eq!(&b[..8], &[2, 0, 0, 0, 254, 18, 0, 1]);
+        // RTA_VIA: AF_INET6 then the address (22 bytes, padded to 24).
+        assert_eq!(&b[12..18], &[22, 0, 18, 0, 10, 0]);
+        assert_eq!(&b[18..20], &[0xfe, 0x80]);
+        assert_eq!(&b[36..44], &[8, 0, 4, 0, 8, 0, 0, 0]);
+        assert_eq!(
+            route_flags(&spec, RouteOp::Add),
+            NlmF::ACK | NlmF::CREATE | NlmF::APPEND
+        );
+
+        let spec = route(
+            r#"{"family": "ipv4", "dst": {"address": "10.7.0.0", "prefix_len": 16},
+                "nexthops": [{"via": "10.0.0.1", "dev": "eth0", "weight": 2}, {"via": "10.1.0.1", "dev": "eth1", "onlink": true}],
+                "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&route_request(&spec, RouteOp::Add).unwrap());
+        // RTA_MULTIPATH: rtnexthop (len 16, flags, hops = weight - 1, ifindex) + RTA_GATEWAY.
+        assert_eq!(&b[20..24], &[36, 0, 9, 0]);
+        assert_eq!(&b[24..40], &[16, 0, 0, 1, 7, 0, 0, 0, 8, 0, 5, 0, 10, 0, 0, 1]);
+        assert_eq!(&b[40..56], &[16, 0, 4, 0, 8, 0, 0, 0, 8, 0, 5, 0, 10, 1, 0, 1]);
+        assert_eq!(b.len(), 56);
+    }
+
+    #[test]
+    fn a_route_on_a_missing_interface_or_table_name_is_an_error() {
+        let plan: vigil_plan::Route = serde_json::from_str(
+            r#"{"family": "ipv4", "dst": {"address": "10.6.0.0", "prefix_len": 24}, "dev": "eth9", "origin": {"file": "k", "line": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            RouteSpec::of(&plan, &host(), &names()).unwrap_err(),
+            "no interface eth9"
+        );
+        let plan: vigil_plan::Route = serde_json::from_str(
+            r#"{"family": "ipv4", "dst": {"address": "10.6.0.0", "prefix_len": 24}, "table": "nope", "origin": {"file": "k", "line": 1}}"#,
+        )
+        .unwrap();
+        assert!(RouteSpec::of(&plan, &host(), &names()).is_err());
+    }
+
+    #[test]
+    fn builds_rule_requests_as_keepalived_does() {
+        let spec = rule(
+            r#"{"family": "ipv4", "action": "table", "target": 100, "from": {"address": "10.5.0.0", "prefix_len": 24},
+                "preference": 16384, "protocol": 18, "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&rule_request(&spec).unwrap());
+        // fib_rule_hdr: AF_INET, dst_len 0, src_len 24, tos 0, table 100, res, res,
+        // FR_ACT_TO_TBL, flags 0.
+        assert_eq!(&b[..12], &[2, 0, 24, 0, 100, 0, 0, 1, 0, 0, 0, 0]);
+        // FRA_SRC, FRA_PRIORITY 16384, FRA_PROTOCOL 18 (padded).
+        assert_eq!(&b[12..20], &[8, 0, 2, 0, 10, 5, 0, 0]);
+        assert_eq!(&b[20..28], &[8, 0, 6, 0, 0, 0x40, 0, 0]);
+        assert_eq!(&b[28..], &[5, 0, 21, 0, 18, 0, 0, 0]);
+
+        let spec = rule(
+            r#"{"family": "ipv6", "action": "table", "target": "main", "invert": true, "to": {"address": "fd00::", "prefix_len": 8},
+                "tos": "lowdelay", "fwmark": 5, "fwmask": 255, "iif": "eth0", "oif": "lo", "suppress_prefixlength": 0,
+                "uid_range": [1000, 2000], "ipproto": "tcp", "sport": [1, 2], "dport": [80, 80],
+                "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&rule_request(&spec).unwrap());
+        assert_eq!(&b[..12], &[10, 8, 0, 0x10, 254, 0, 0, 1, 2, 0, 0, 0]);
+        let mut want = vec![20u8, 0, 1, 0, 0xfd];
+        want.extend([0; 15]);
+        want.extend([8, 0, 10, 0, 5, 0, 0, 0]);
+        want.extend([8, 0, 16, 0, 255, 0, 0, 0]);
+        want.extend([8, 0, 14, 0, 0, 0, 0, 0]);
+        want.extend([9, 0, 3, 0, b'e', b't', b'h', b'0', 0, 0, 0, 0]);
+        want.extend([7, 0, 17, 0, b'l', b'o', 0, 0]);
+        want.extend([12, 0, 20, 0, 0xe8, 3, 0, 0, 0xd0, 7, 0, 0]);
+        want.extend([5, 0, 22, 0, 6, 0, 0, 0]);
+        want.extend([8, 0, 23, 0, 1, 0, 2, 0]);
+        want.extend([8, 0, 24, 0, 80, 0, 80, 0]);
+        assert_eq!(&b[12..], &want[..]);
+
+        // goto: FRA_GOTO and FR_ACT_GOTO; a table of 256 or more in FRA_TABLE; l3mdev.
+        let spec = rule(
+            r#"{"family": "ipv4", "action": "goto", "target": 300, "preference": 10, "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&rule_request(&spec).unwrap());
+        assert_eq!(&b[..8], &[2, 0, 0, 0, 0, 0, 0, 2]);
+        assert_eq!(&b[20..], &[8, 0, 4, 0, 44, 1, 0, 0]);
+        let spec = rule(r#"{"family": "ipv4", "action": "table", "target": 1000, "origin": {"file": "k", "line": 1}}"#);
+        let b = rbytes(&rule_request(&spec).unwrap());
+        assert_eq!(&b[4..5], &[0]);
+        assert_eq!(&b[12..], &[8, 0, 15, 0, 0xe8, 3, 0, 0]);
+        let spec =
+            rule(r#"{"family": "ipv4", "action": "l3mdev", "preference": 1000, "origin": {"file": "k", "line": 1}}"#);
+        let b = rbytes(&rule_request(&spec).unwrap());
+        assert_eq!(&b[..8], &[2, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(&b[20..], &[5, 0, 19, 0, 1, 0, 0, 0]);
+        let spec = rule(
+            r#"{"family": "ipv4", "action": "blackhole", "from": {"prefix_len": 0}, "origin": {"file": "k", "line": 1}}"#,
+        );
+        let b = rbytes(&rule_request(&spec).unwrap());
+        assert_eq!(b, [2, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0]);
     }
 
     #[test]
