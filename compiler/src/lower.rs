@@ -1169,11 +1169,12 @@ impl<'a> Cx<'a> {
                 .filter_map(|l| {
                     let origin = self.origin(l.span);
                     Some(match l.item {
-                        Item::Vsg(values::vsg::Entry::Fwmark { mark, .. }) => p::VsgEntry {
+                        Item::Vsg(values::vsg::Entry::Fwmark { mark, family }) => p::VsgEntry {
                             address: None,
                             address_end: None,
                             port: None,
                             fwmark: Some(u32::try_from(mark).ok()?),
+                            family: family.map(|v6| if v6 { p::Family::Ipv6 } else { p::Family::Ipv4 }),
                             origin,
                         },
                         Item::Vsg(values::vsg::Entry::Addrs { first, last, port }) => p::VsgEntry {
@@ -1181,6 +1182,7 @@ impl<'a> Cx<'a> {
                             address_end: (last != first).then_some(last),
                             port: l.words.get(1).map(|_| port),
                             fwmark: None,
+                            family: None,
                             origin,
                         },
                         _ => return None,

@@ -1557,6 +1557,97 @@ fn ip_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, lines: &[String], instance
     }
 }
 
+/// The virtual_server_groups of the LVS topology: ` Virtual Server Group = NAME, IPv4 = yes,
+/// IPv6 = no`, then each address entry (`VIP = A, VPORT = P`, `VIP Range = A-B, VPORT = P`) and
+/// after them each fwmark entry (`FWMARK = N[ IPv4| IPv6]`), as keepalived 2.2.7's dump_vsg
+/// prints them.
+fn dumped_vsgs(lines: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_group = false;
+    for l in lines {
+        let t = l.trim();
+        if t.starts_with("------< ") {
+            in_group = t == "------< Virtual server group >------";
+            continue;
+        }
+        if !in_group {
+            continue;
+        }
+        if let Some(h) = t.strip_prefix("Virtual Server Group = ") {
+            out.push((h.to_string(), Vec::new()));
+        } else if indent(l) == 3 {
+            if let Some((_, e)) = out.last_mut() {
+                e.push(t.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn plan_vsg(g: &p::VirtualServerGroup) -> (String, Vec<String>) {
+    let mut addrs = Vec::new();
+    let mut marks = Vec::new();
+    let (mut v4, mut v6) = (false, false);
+    for e in &g.entries {
+        match (e.address, e.fwmark) {
+            (Some(a), _) => {
+                if a.is_ipv6() {
+                    v6 = true;
+                } else {
+                    v4 = true;
+                }
+                let port = e.port.unwrap_or(0);
+                addrs.push(match e.address_end {
+                    Some(end) => format!("VIP Range = {a}-{end}, VPORT = {port}"),
+                    None => format!("VIP = {a}, VPORT = {port}"),
+                });
+            }
+            (None, Some(m)) => {
+                let fam = match e.family {
+                    Some(p::Family::Ipv4) => {
+                        v4 = true;
+                        " IPv4"
+                    }
+                    Some(p::Family::Ipv6) => {
+                        v6 = true;
+                        " IPv6"
+                    }
+                    None => "",
+                };
+                marks.push(format!("FWMARK = {m}{fam}"));
+            }
+            (None, None) => marks.push("(neither address nor fwmark)".into()),
+        }
+    }
+    addrs.extend(marks);
+    (format!("{}, IPv4 = {}, IPv6 = {}", g.name, yes(v4), yes(v6)), addrs)
+}
+
+fn vsg_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, lines: &[String]) {
+    let s = sections(lines);
+    let dumped = dumped_vsgs(s.get("LVS Topology").map_or(&[][..], Vec::as_slice));
+    let name = |h: &str| h.split(',').next().unwrap_or(h).to_string();
+    t.eq(
+        ctx,
+        "virtual_server_groups",
+        plan.virtual_server_groups
+            .iter()
+            .map(|g| g.name.clone())
+            .collect::<Vec<_>>()
+            .join(" "),
+        dumped.iter().map(|(h, _)| name(h)).collect::<Vec<_>>().join(" "),
+    );
+    for g in &plan.virtual_server_groups {
+        let Some((dh, de)) = dumped.iter().find(|(h, _)| name(h) == g.name) else {
+            continue;
+        };
+        let (oh, oe) = plan_vsg(g);
+        let gctx = format!("{ctx} vsg {}", g.name);
+        t.eq(&gctx, "vsg_families", oh, dh);
+        t.eq(&gctx, "vsg_entries", oe.join("; "), de.join("; "));
+    }
+}
+
 fn extra(
     t: &mut Tally,
     name: &str,
@@ -1591,6 +1682,7 @@ fn extra(
         fifo_extra(t, &format!("{name} global"), plan, &global_obj(lines), true);
     }
     if let Some(lines) = check {
+        vsg_extra(t, name, plan, lines);
         let s = sections(lines);
         let empty = Vec::new();
         let dumped = virtual_servers(s.get("LVS Topology").unwrap_or(&empty));
@@ -2108,7 +2200,10 @@ const PLAN_FIELDS: &[(&str, &[&str])] = &[
     ("sync_group.track", &["sync_group_track_script"]),
     ("sync_group.notify", &["sync_group_notify"]),
     ("sync_group.tracking_weight", &["sync_group_tracking_weight"]),
-    ("virtual_server_groups", &[]),
+    (
+        "virtual_server_groups",
+        &["virtual_server_groups", "vsg_families", "vsg_entries"],
+    ),
     ("virtual_server.key", &["virtual_servers", "vs_family"]),
     ("virtual_server.protocol", &["protocol"]),
     (

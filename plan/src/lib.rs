@@ -1268,6 +1268,10 @@ pub struct VsgEntry {
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fwmark: Option<u32>,
+    /// A fwmark entry's family when written (`fwmark N inet6`); `None`: the virtual
+    /// server's, or both when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<Family>,
     pub origin: Origin,
 }
 

@@ -454,6 +454,9 @@ impl V {
 
     fn vsg_entry(&mut self, path: &str, e: &VsgEntry) {
         match (&e.address, e.fwmark) {
+            (Some(_), None) if e.family.is_some() => {
+                self.err(format!("{path}.family"), "only a fwmark entry has a family of its own")
+            }
             (Some(a), None) => {
                 if let Some(end) = &e.address_end {
                     if Family::of(a) != Family::of(end) {

@@ -255,7 +255,7 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
         })
     };
     let v = |x: &str| x.to_string();
-    match rng.below(47) {
+    match rng.below(50) {
         // ---- VRRP instance flags
         0..=3 => {
             let b = inst?;
@@ -938,6 +938,10 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             let b = inst?;
             trackers(conf, rng, b)
         }
+        47 => {
+            let b = vs?;
+            vsg(conf, rng, b)
+        }
         44..=46 => ip_lists(conf, rng, inst),
         _ => {
             let b = vs?;
@@ -999,6 +1003,60 @@ pub fn mutate(conf: &mut Conf, rng: &mut Rng) -> Option<Mutation> {
             }
         }
     }
+}
+
+/// A virtual server made a `virtual_server group` of a virtual_server_group of addresses
+/// (one, ranges `A-N`, with a port, none or 0) and firewall marks (with a family or none), of
+/// the virtual server's family; now and then a second group nothing uses.
+fn vsg(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
+    let s = conf.blocks[b].start;
+    let v6 = conf.lines[s].contains(':')
+        || conf
+            .children_of(b, "real_server")
+            .iter()
+            .any(|&r| conf.lines[conf.blocks[r].start].contains(':'));
+    let port = words(&conf.lines[s]).get(2).filter(|w| **w != "{").map(|w| w.to_string());
+    let mut entries: Vec<String> = Vec::new();
+    for k in 0..1 + rng.below(4) {
+        let p = match rng.below(4) {
+            0 => String::new(),
+            1 => " 0".into(),
+            2 => format!(" {}", port.clone().unwrap_or_else(|| "80".into())),
+            _ => " 8080".into(),
+        };
+        entries.push(match (rng.below(5), v6) {
+            (0, _) => format!("fwmark {}{}", 1 + rng.below(50), pick(rng, &["", "", " inet", " inet6"])),
+            (1, false) => format!("10.40.{k}.3-{}{p}", pick(rng, &["4", "9", "200"])),
+            (1, true) => format!("fd00:40:{k}::3-{}{p}", pick(rng, &["4", "a", "ff"])),
+            (_, false) => format!("10.40.{k}.{}{p}", 1 + rng.below(9)),
+            (_, true) => format!("fd00:40:{k}::{}{p}", 1 + rng.below(9)),
+        });
+    }
+    if rng.below(4) == 0 {
+        entries.rotate_left(1);
+    }
+    conf.lines[s] = "virtual_server group VSG_MUT {".into();
+    conf.reparse();
+    let b = conf.of_kind("virtual_server").into_iter().find(|&x| conf.blocks[x].start == s)?;
+    // A group of addresses and marks takes the service's protocol; fwmark-only ones none.
+    if entries.iter().all(|e| e.starts_with("fwmark")) && coin(rng) {
+        conf.remove(b, "protocol");
+    }
+    let mut text = format!("virtual_server_group VSG_MUT {{\n    {}\n}}\n", entries.join("\n    "));
+    let unused = rng.below(4) == 0;
+    if unused {
+        text.push_str("virtual_server_group VSG_UNUSED {\n    10.41.0.1 80\n    fwmark 99\n}\n");
+    }
+    conf.append(&text);
+    m_vsg(entries.join("; ") + if unused { " (and an unused group)" } else { "" })
+}
+
+fn m_vsg(desc: String) -> Option<Mutation> {
+    Some(Mutation {
+        cat: "virtual_server_group".into(),
+        desc,
+        scope: Scope::Check,
+    })
 }
 
 /// A route line keepalived-check compiles (tracked routes name a `dev`): a type, an install
