@@ -1160,6 +1160,10 @@ impl<'a> Cx<'a> {
     fn virtual_server_groups(&self) -> Vec<p::VirtualServerGroup> {
         let mut out = Vec::new();
         for s in self.ir.root.all("virtual_server_group") {
+            // Only the groups keepalived keeps (crate::resolve::lvs::groups).
+            if !self.lvs_groups.iter().any(|(_, _, at)| *at == s.name_span) {
+                continue;
+            }
             let Some(name) = name_of(s) else {
                 continue;
             };
@@ -1565,6 +1569,30 @@ mod tests {
         assert_eq!(p.virtual_server_groups.len(), 1);
         assert_eq!(p.virtual_server_groups[0].entries[0].address, "10.0.0.50".parse().ok());
         assert_eq!(p.validate(), Ok(()), "names unique");
+    }
+
+    #[test]
+    fn groups_as_keepalived_links_them() {
+        let vs = |g: &str| {
+            format!("virtual_server group {g} {{\n    protocol TCP\n    real_server 192.0.2.10 80 {{\n    }}\n}}\n")
+        };
+        // A mark of the other family: the virtual server is dropped, and its group with it.
+        let p = plan(&format!(
+            "virtual_server_group G {{\n    fwmark 5 inet6\n}}\n{}",
+            vs("G")
+        ));
+        assert!(p.virtual_servers.is_empty() && p.virtual_server_groups.is_empty());
+        // Both families, a mark of none: keepalived removes the group; a later one of the
+        // name is the one used.
+        let p = plan(&format!(
+            "virtual_server_group G {{\n    10.0.0.1 80\n    fd00::1 80\n    fwmark 5\n}}\nvirtual_server_group G {{\n    fwmark 6 inet\n}}\n{}",
+            vs("G")
+        ));
+        assert_eq!(p.virtual_servers.len(), 1);
+        assert_eq!(p.virtual_server_groups.len(), 1);
+        assert_eq!(p.virtual_server_groups[0].entries[0].fwmark, Some(6));
+        assert_eq!(p.virtual_server_groups[0].entries[0].family, Some(p::Family::Ipv4));
+        assert_eq!(p.validate(), Ok(()));
     }
 
     fn plan(text: &str) -> p::Plan {

@@ -41,7 +41,8 @@
 //! Each worker runs keepalived in a network namespace of its own, reset after each run (a
 //! killed keepalived leaves its VMAC interfaces behind, which the next one would take over or
 //! name new ones around). `PLAN_DIFF_ONLY=TEXT` keeps only mutants of a category containing
-//! TEXT; `PLAN_DIFF_REFUSED=DIR` writes the mutants keepalived-check refuses there.
+//! TEXT; `PLAN_DIFF_REFUSED=DIR` writes the mutants keepalived-check refuses there,
+//! `PLAN_DIFF_REJECTED=DIR` those keepalived gives no complete dump of.
 //!
 //! Runtime: by default a fixed seeded sample (`PLAN_DIFF_MUTANTS`, 300 mutants; about two
 //! minutes on two cores); `PLAN_DIFF_FULL=1` runs the full set (6,000 mutants, about 50 minutes);
@@ -1623,10 +1624,18 @@ fn plan_vsg(g: &p::VirtualServerGroup) -> (String, Vec<String>) {
     (format!("{}, IPv4 = {}, IPv6 = {}", g.name, yes(v4), yes(v6)), addrs)
 }
 
+/// The groups keepalived's virtual servers use (it keeps the others too, unused; the plan
+/// carries only those a virtual server names).
 fn vsg_extra(t: &mut Tally, ctx: &str, plan: &p::Plan, lines: &[String]) {
     let s = sections(lines);
-    let dumped = dumped_vsgs(s.get("LVS Topology").map_or(&[][..], Vec::as_slice));
+    let topo = s.get("LVS Topology").map_or(&[][..], Vec::as_slice);
+    let used: BTreeSet<String> = virtual_servers(topo)
+        .iter()
+        .filter_map(|v| dumped_vs_key(&v.head).strip_prefix("group ").map(str::to_string))
+        .collect();
     let name = |h: &str| h.split(',').next().unwrap_or(h).to_string();
+    let mut dumped = dumped_vsgs(topo);
+    dumped.retain(|(h, _)| used.contains(&name(h)));
     t.eq(
         ctx,
         "virtual_server_groups",
@@ -1656,6 +1665,16 @@ fn extra(
     check: Option<&[String]>,
     bfd: Option<&[String]>,
 ) {
+    // What keepalived loaded, the plan must carry in a form vigild loads (Plan::validate).
+    t.eq(
+        name,
+        "plan_valid",
+        plan.validate().map_or_else(
+            |e| e.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; "),
+            |()| "valid".to_string(),
+        ),
+        "valid",
+    );
     if let Some(lines) = vrrp {
         let s = sections(lines);
         let empty = Vec::new();
@@ -2066,6 +2085,7 @@ const NOT_IN_PLAN: &[&str] = &[
 /// Each plan field and the comparisons that read it; a field none reads, or none reached, is a
 /// gap.
 const PLAN_FIELDS: &[(&str, &[&str])] = &[
+    ("(the plan as a whole: Plan::validate)", &["plan_valid"]),
     ("global.router_id", &["router_id"]),
     ("global.script_user", &["script_user"]),
     ("global.enable_script_security", &["enable_script_security"]),
@@ -2510,6 +2530,11 @@ fn plan_differential_over_mutants() {
         let (v, c, b) = (get(Mode::Vrrp), get(Mode::Check), get(Mode::Bfd));
         if failed {
             keepalived_rejected += 1;
+            // PLAN_DIFF_REJECTED=DIR keeps the mutants keepalived gives no complete dump of.
+            if let Some(dir) = std::env::var_os("PLAN_DIFF_REJECTED") {
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(Path::new(&dir).join(format!("k{k}.conf")), &m.text);
+            }
             continue;
         }
         host_view(&mut m.plan);

@@ -1664,7 +1664,7 @@ pub struct RealServer {
 #[serde(deny_unknown_fields)]
 pub struct VirtualServer {
     pub key: ServiceKey,
-    /// `None` for fwmark services.
+    /// `None` for fwmark services (a group's of firewall marks only too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// `wlc` unless written.

@@ -268,7 +268,12 @@ impl V {
                 self.vsg_entry(&format!("virtual_server_groups[{i}].entries[{k}]"), e);
             }
         }
-        let vsgs = names(&p.virtual_server_groups, |g| &g.name);
+        // Each group's name, and whether it holds only firewall marks.
+        let vsgs: HashMap<&str, bool> = p
+            .virtual_server_groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.entries.iter().all(|e| e.address.is_none())))
+            .collect();
         for (i, vs) in p.virtual_servers.iter().enumerate() {
             self.virtual_server(&format!("virtual_servers[{i}]"), vs, &vsgs, &trackers);
         }
@@ -475,15 +480,28 @@ impl V {
         }
     }
 
-    fn virtual_server(&mut self, path: &str, vs: &VirtualServer, vsgs: &HashSet<&str>, trackers: &Trackers<'_>) {
-        match &vs.key {
-            ServiceKey::Group { name } if !vsgs.contains(name.as_str()) => self.err(
-                format!("{path}.key.group.name"),
-                format!("no virtual_server_group named `{name}`"),
-            ),
-            _ => {}
-        }
-        let fwmark = matches!(vs.key, ServiceKey::Fwmark { .. });
+    fn virtual_server(
+        &mut self,
+        path: &str,
+        vs: &VirtualServer,
+        vsgs: &HashMap<&str, bool>,
+        trackers: &Trackers<'_>,
+    ) {
+        // A service of firewall marks only (a group's too) has no protocol.
+        let fwmark = match &vs.key {
+            ServiceKey::Group { name } => match vsgs.get(name.as_str()) {
+                Some(marks_only) => *marks_only,
+                None => {
+                    self.err(
+                        format!("{path}.key.group.name"),
+                        format!("no virtual_server_group named `{name}`"),
+                    );
+                    vs.protocol.is_none()
+                }
+            },
+            ServiceKey::Fwmark { .. } => true,
+            ServiceKey::Address { .. } => false,
+        };
         if fwmark && vs.protocol.is_some() {
             self.err(format!("{path}.protocol"), "a fwmark service has no protocol");
         } else if !fwmark && vs.protocol.is_none() {

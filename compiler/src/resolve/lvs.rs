@@ -44,8 +44,30 @@ impl Fwd {
 /// One entry of a virtual_server_group.
 #[derive(Clone, Copy, Debug)]
 pub enum GroupEntry {
-    Addr { family: Family, port: u16 },
-    Fwmark,
+    Addr {
+        family: Family,
+        port: u16,
+    },
+    /// A firewall mark, with its family when one is written (`fwmark N inet6`).
+    Fwmark {
+        family: Option<Family>,
+    },
+}
+
+impl GroupEntry {
+    /// The family the entry gives its group: an address's, a mark's when written.
+    pub fn family(self) -> Option<Family> {
+        match self {
+            GroupEntry::Addr { family, .. } => Some(family),
+            GroupEntry::Fwmark { family } => family,
+        }
+    }
+}
+
+/// Whether a group's entries hold IPv4 and IPv6 ones (keepalived's `have_ipv4`, `have_ipv6`).
+pub fn group_families(entries: &[GroupEntry]) -> (bool, bool) {
+    let has = |f| entries.iter().any(|e| e.family() == Some(f));
+    (has(Family::V4), has(Family::V6))
 }
 
 /// What a virtual server serves.
@@ -173,7 +195,13 @@ pub struct VirtualServer<'t> {
     /// The family keepalived settles on while reading the block (its address, else
     /// `ip_family`, a `persistence_granularity` or the first non-TUN real server, whichever
     /// comes first), if any, with the line that fixed it (none: its own address).
+    /// After the block, the group's when it is of one family and nothing else fixed it (then
+    /// with no line).
     pub family: Option<(Family, Option<Span>)>,
+    /// A group's service whose family (read from the block) its group's entries do not match:
+    /// the family and the line that fixed it. keepalived drops the virtual server
+    /// (link_vsg_to_vs).
+    pub group_clash: Option<(Family, Option<Span>)>,
     /// The `persistence_granularity` line keepalived keeps (the last one that reads), and
     /// whether it read it as IPv4 (the service's family at that line, else its text).
     pub granularity: Option<NodeRef<'t>>,
@@ -248,7 +276,7 @@ impl<'t> VirtualServer<'t> {
         match &self.service {
             Service::Fwmark => true,
             Service::Group { entries, .. } => {
-                !entries.is_empty() && entries.iter().all(|e| matches!(e, GroupEntry::Fwmark))
+                !entries.is_empty() && entries.iter().all(|e| matches!(e, GroupEntry::Fwmark { .. }))
             }
             Service::Addr { .. } => false,
         }
@@ -258,7 +286,7 @@ impl<'t> VirtualServer<'t> {
     pub fn has_fwmark(&self) -> bool {
         match &self.service {
             Service::Fwmark => true,
-            Service::Group { entries, .. } => entries.iter().any(|e| matches!(e, GroupEntry::Fwmark)),
+            Service::Group { entries, .. } => entries.iter().any(|e| matches!(e, GroupEntry::Fwmark { .. })),
             Service::Addr { .. } => false,
         }
     }
@@ -364,10 +392,10 @@ pub fn uint_arg(table: Option<&'static [Keyword]>, line: NodeRef<'_>) -> Option<
     }
 }
 
-/// The readable entries of every `virtual_server_group`, by name (a later group of the same
-/// name is ignored by keepalived).
+/// The readable entries of every `virtual_server_group` keepalived keeps, by name (a later
+/// group of the same name is ignored by keepalived), with the span of its keyword.
 pub fn groups(parsed: &Parsed) -> Groups<'_> {
-    let mut out: Vec<(&str, Vec<GroupEntry>)> = Vec::new();
+    let mut out: Groups<'_> = Vec::new();
     for node in parsed.tree.nodes() {
         if node.keyword() != Some("virtual_server_group") {
             continue;
@@ -375,7 +403,7 @@ pub fn groups(parsed: &Parsed) -> Groups<'_> {
         let (Some(name), Some(block)) = (node.args().first(), node.block()) else {
             continue;
         };
-        if out.iter().any(|(n, _)| *n == name.text()) {
+        if out.iter().any(|(n, _, _)| *n == name.text()) {
             continue;
         }
         let mut entries = Vec::new();
@@ -386,7 +414,12 @@ pub fn groups(parsed: &Parsed) -> Groups<'_> {
             }
             let Some(first) = words.first() else { continue };
             if first.text() == "fwmark" {
-                entries.push(GroupEntry::Fwmark);
+                let family = match words.get(2).map(|w| w.text()) {
+                    Some("inet") => Some(Family::V4),
+                    Some("inet6") => Some(Family::V6),
+                    _ => None,
+                };
+                entries.push(GroupEntry::Fwmark { family });
                 continue;
             }
             let addr = first.text().split(['-', '/']).next().unwrap_or("");
@@ -397,7 +430,19 @@ pub fn groups(parsed: &Parsed) -> Groups<'_> {
                 port,
             });
         }
-        out.push((name.text(), entries));
+        // keepalived removes a group with no entry it reads, and one of both families with a
+        // mark of none (vsg_handler); a virtual server naming it then finds the next of its
+        // name, if any.
+        let (v4, v6) = group_families(&entries);
+        let unfamilied = entries.iter().any(|e| matches!(e, GroupEntry::Fwmark { family: None }));
+        if entries.is_empty() || (v4 && v6 && unfamilied) {
+            continue;
+        }
+        out.push((
+            name.text(),
+            entries,
+            node.words().first().map_or(node.span(), |w| w.span()),
+        ));
     }
     out
 }
@@ -421,7 +466,7 @@ pub fn each_virtual_server_with<'t>(parsed: &'t Parsed, keywords: &Resolved, f: 
 }
 
 /// The readable `virtual_server_group`s, by name (see [`each_virtual_server_in`]).
-pub type Groups<'t> = Vec<(&'t str, Vec<GroupEntry>)>;
+pub type Groups<'t> = Vec<(&'t str, Vec<GroupEntry>, Span)>;
 
 /// [`each_virtual_server`] over some of the top-level statements, with the groups read once.
 pub fn each_virtual_server_in<'t>(
@@ -447,9 +492,9 @@ pub fn each_virtual_server_in<'t>(
             "fwmark" => Service::Fwmark,
             "group" => {
                 let Some(name) = args.get(1) else { continue };
-                // keepalived drops a virtual server whose group is not defined, or is empty.
-                match groups.iter().find(|(n, _)| *n == name.text()) {
-                    Some((_, e)) if !e.is_empty() => Service::Group {
+                // keepalived drops a virtual server whose group is not defined, or removed.
+                match groups.iter().find(|(n, _, _)| *n == name.text()) {
+                    Some((_, e, _)) => Service::Group {
                         name,
                         entries: e.clone(),
                     },
@@ -472,6 +517,7 @@ pub fn each_virtual_server_in<'t>(
             sorry: None,
             sorry_family_clash: None,
             family: None,
+            group_clash: None,
             granularity: None,
             granularity_v4: None,
         };
@@ -587,6 +633,19 @@ pub fn each_virtual_server_in<'t>(
             };
         }
         vs.family = family.map(|(f, by)| (f, by.map(|n| n.span())));
+        // keepalived then links each group to its services (link_vsg_to_vs): a group of both
+        // families takes only a service of no family yet, one of one family only a service of
+        // none or that family, and gives its family to a service of none.
+        if let Service::Group { entries, .. } = &vs.service {
+            let (v4, v6) = group_families(entries);
+            match vs.family {
+                Some((f, by)) if (v4 && v6) || (v4 && f == Family::V6) || (v6 && f == Family::V4) => {
+                    vs.group_clash = Some((f, by));
+                }
+                None if v4 != v6 => vs.family = Some((if v4 { Family::V4 } else { Family::V6 }, None)),
+                _ => {}
+            }
+        }
         for i in 0..vs.reals.len() {
             if vs.reals[i].dropped_for_family.is_some() {
                 continue;
@@ -928,6 +987,9 @@ impl<'t> VirtualServer<'t> {
     /// What keepalived runs for this virtual server; `groups` for a group service's entries.
     /// Without `with_checkers`, the real servers' checkers are not resolved (left empty).
     pub fn effective(&self, groups: &Groups<'t>, with_checkers: bool) -> Option<VsEffective<'t>> {
+        if self.group_clash.is_some() {
+            return None;
+        }
         let lines = Lines::of(self.node.block(), vs_table().unwrap_or(&[]));
         let args = self.node.args();
         let key = match args.first()?.text() {
@@ -985,8 +1047,8 @@ impl<'t> VirtualServer<'t> {
             Key::Addr { port: 0, .. } => true,
             Key::Group { name } => groups
                 .iter()
-                .filter(|(n, _)| n == name)
-                .flat_map(|(_, e)| e.iter())
+                .filter(|(n, _, _)| n == name)
+                .flat_map(|(_, e, _)| e.iter())
                 .any(|e| matches!(e, GroupEntry::Addr { port: 0, .. })),
             _ => false,
         };

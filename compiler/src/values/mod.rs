@@ -115,6 +115,13 @@ impl Family {
         }
     }
 
+    pub fn other(self) -> Family {
+        match self {
+            Family::V4 => Family::V6,
+            Family::V6 => Family::V4,
+        }
+    }
+
     pub fn max_prefix(self) -> u8 {
         match self {
             Family::V4 => 32,

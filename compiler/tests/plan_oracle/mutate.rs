@@ -1015,7 +1015,10 @@ fn vsg(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
             .children_of(b, "real_server")
             .iter()
             .any(|&r| conf.lines[conf.blocks[r].start].contains(':'));
-    let port = words(&conf.lines[s]).get(2).filter(|w| **w != "{").map(|w| w.to_string());
+    let port = words(&conf.lines[s])
+        .get(2)
+        .filter(|w| **w != "{")
+        .map(|w| w.to_string());
     let mut entries: Vec<String> = Vec::new();
     for k in 0..1 + rng.below(4) {
         let p = match rng.below(4) {
@@ -1025,7 +1028,11 @@ fn vsg(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
             _ => " 8080".into(),
         };
         entries.push(match (rng.below(5), v6) {
-            (0, _) => format!("fwmark {}{}", 1 + rng.below(50), pick(rng, &["", "", " inet", " inet6"])),
+            (0, _) => format!(
+                "fwmark {}{}",
+                1 + rng.below(50),
+                pick(rng, &["", "", " inet", " inet6"])
+            ),
             (1, false) => format!("10.40.{k}.3-{}{p}", pick(rng, &["4", "9", "200"])),
             (1, true) => format!("fd00:40:{k}::3-{}{p}", pick(rng, &["4", "a", "ff"])),
             (_, false) => format!("10.40.{k}.{}{p}", 1 + rng.below(9)),
@@ -1037,7 +1044,10 @@ fn vsg(conf: &mut Conf, rng: &mut Rng, b: usize) -> Option<Mutation> {
     }
     conf.lines[s] = "virtual_server group VSG_MUT {".into();
     conf.reparse();
-    let b = conf.of_kind("virtual_server").into_iter().find(|&x| conf.blocks[x].start == s)?;
+    let b = conf
+        .of_kind("virtual_server")
+        .into_iter()
+        .find(|&x| conf.blocks[x].start == s)?;
     // A group of addresses and marks takes the service's protocol; fwmark-only ones none.
     if entries.iter().all(|e| e.starts_with("fwmark")) && coin(rng) {
         conf.remove(b, "protocol");

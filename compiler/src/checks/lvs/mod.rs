@@ -75,9 +75,9 @@ pub static ALL: &[&crate::checks::Check] = &[
 ];
 
 pub use crate::resolve::lvs::{
-    default_of, each_virtual_server, each_virtual_server_in, each_virtual_server_with, groups, rs_table, table_at,
-    uint_arg, virtual_servers, vs_table, Endpoint, Fwd, GroupEntry, Groups, RealServer, RsEffective, Service,
-    VirtualServer, VsEffective,
+    default_of, each_virtual_server, each_virtual_server_in, each_virtual_server_with, group_families, groups,
+    rs_table, table_at, uint_arg, virtual_servers, vs_table, Endpoint, Fwd, GroupEntry, Groups, RealServer,
+    RsEffective, Service, VirtualServer, VsEffective,
 };
 
 /// One `bfd_instance` block.

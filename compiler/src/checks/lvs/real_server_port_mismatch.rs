@@ -26,7 +26,7 @@ fn problem(vs: &VirtualServer<'_>, at: &Endpoint<'_>) -> Option<String> {
         Service::Addr { .. } => None,
         Service::Fwmark => Some("a firewall-mark service forwards every port unchanged".into()),
         Service::Group { name, entries } => {
-            if entries.iter().any(|e| matches!(e, GroupEntry::Fwmark)) {
+            if entries.iter().any(|e| matches!(e, GroupEntry::Fwmark { .. })) {
                 return Some(format!(
                     "group `{}` has firewall marks, which forward every port unchanged",
                     name.text()
