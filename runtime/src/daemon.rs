@@ -19,6 +19,7 @@ use std::net::IpAddr;
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixListener;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,6 +43,11 @@ struct Inst {
     ifname: String,
     rx: (String, bool),
     tx: (String, IpAddr, Option<u8>),
+    /// The send socket of `tx` (shared with the other instances of that key).
+    sock: Rc<TxSocket>,
+    /// The encoded adverts of the last priority sent, one per destination: a master sends
+    /// the same bytes every interval until its priority changes.
+    adverts: Option<(u8, Vec<(IpAddr, Vec<u8>)>)>,
     addrs: Vec<AddrSpec>,
     holding: bool,
     /// The last fault state given to the core.
@@ -104,6 +110,23 @@ struct Slot {
     insts: Vec<Inst>,
     /// A sync group's state as last written to the notify FIFOs (all members in it).
     group_state: Option<State>,
+    /// `unit.next_deadline()` as of the last time the unit was handed an input (in
+    /// `put_slot`): the loop reads this rather than asking every unit on every pass.
+    deadline: Option<Time>,
+    /// The earliest GARP / NA burst or refresh due among the members.
+    garp_due: Option<Instant>,
+}
+
+impl Slot {
+    /// Recomputes the cached deadlines after the unit or the members' GARP state changed.
+    fn note_deadlines(&mut self) {
+        self.deadline = self.unit.next_deadline();
+        self.garp_due = self
+            .insts
+            .iter()
+            .flat_map(|i| i.garp.bursts.iter().map(|b| b.0).chain(i.garp.refresh_at))
+            .min();
+    }
 }
 
 /// What `vigild run` needs to know besides the plan.
@@ -121,12 +144,19 @@ pub struct Daemon {
     slots: Vec<Slot>,
     scripts: HashMap<String, TrackedScript>,
     files: crate::files::TrackedFiles,
-    /// One packet socket per interface for GARP / NA, opened on first use and kept: opening
-    /// one per burst cost tens of milliseconds (with a netlink dump), long enough for a
-    /// backup to miss adverts when many instances announced at once.
+    /// Each interface as pnet describes it, looked up once: the lookup is a netlink dump
+    /// that took tens of milliseconds, long enough for a backup to miss adverts when many
+    /// instances announced at once. The packet socket itself is opened per burst (below).
     garp_tx: GarpSenders,
     rx: rustc_hash::FxHashMap<(String, bool), RxSocket>,
-    tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), TxSocket>,
+    tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), Rc<TxSocket>>,
+    /// The receive sockets' keys, in poll order.
+    rx_order: Rc<[(String, bool)]>,
+    /// Per receive socket, per VRID: the (slot, member) pairs an advert goes to.
+    routes: rustc_hash::FxHashMap<(String, bool), Vec<Vec<(usize, usize)>>>,
+    /// Reused action buffers of the timer path.
+    scratch: Vec<Action>,
+    acts: Vec<(usize, Action)>,
     notifier: Notifier,
     fifos: crate::fifo::NotifyFifos,
     /// The FIFOs of the first plan are not open yet.
@@ -176,6 +206,10 @@ impl Daemon {
             garp_tx: HashMap::new(),
             rx: Default::default(),
             tx: Default::default(),
+            rx_order: Rc::from(Vec::new()),
+            routes: Default::default(),
+            scratch: Vec::new(),
+            acts: Vec::new(),
             notifier: Notifier::default(),
             fifos: crate::fifo::NotifyFifos::default(),
             fifos_unopened: true,
@@ -241,6 +275,7 @@ impl Daemon {
                     // state, timers and addresses, as keepalived does on reload.
                     for (inst, new) in slot.insts.iter_mut().zip(&key.0) {
                         inst.plan = new.clone();
+                        inst.adverts = None;
                     }
                     slot.key = key.clone();
                     repriced.push(k);
@@ -322,6 +357,14 @@ impl Daemon {
             .flat_map(|s| s.insts.iter().map(|i| i.tx.clone()))
             .collect();
         self.tx.retain(|k, _| tx_used.contains(k));
+        self.rx_order = self.rx.keys().cloned().collect::<Vec<_>>().into();
+        self.routes.clear();
+        for (s, slot) in self.slots.iter().enumerate() {
+            for (m, inst) in slot.insts.iter().enumerate() {
+                let by_vrid = self.routes.entry(inst.rx.clone()).or_insert_with(|| vec![Vec::new(); 256]);
+                by_vrid[usize::from(inst.plan.virtual_router_id)].push((s, m));
+            }
+        }
         for idx in changed {
             self.refresh_trackers_of(idx);
         }
@@ -344,10 +387,13 @@ impl Daemon {
                 unit: Unit::Group(SyncGroup::new("", Vec::new())),
                 insts: Vec::new(),
                 group_state: None,
+                deadline: None,
+                garp_due: None,
             },
         )
     }
-    fn put_slot(&mut self, idx: usize, slot: Slot) {
+    fn put_slot(&mut self, idx: usize, mut slot: Slot) {
+        slot.note_deadlines();
         self.slots[idx] = slot;
     }
 
@@ -408,15 +454,19 @@ impl Daemon {
                 }
             }
             let tx_key = (ifname.clone(), primary, ttl);
-            if !self.tx.contains_key(&tx_key) {
-                let s = TxSocket::open(&ifname, link.index, primary, ttl).map_err(|e| {
-                    StartError(format!(
-                        "vrrp_instance {}: opening the send socket on {ifname} from {primary}: {e}",
-                        p.name
-                    ))
-                })?;
-                self.tx.insert(tx_key.clone(), s);
-            }
+            let sock = match self.tx.get(&tx_key) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = Rc::new(TxSocket::open(&ifname, link.index, primary, ttl).map_err(|e| {
+                        StartError(format!(
+                            "vrrp_instance {}: opening the send socket on {ifname} from {primary}: {e}",
+                            p.name
+                        ))
+                    })?);
+                    self.tx.insert(tx_key.clone(), s.clone());
+                    s
+                }
+            };
             let addrs = p
                 .virtual_addresses
                 .iter()
@@ -438,6 +488,8 @@ impl Daemon {
                 ifname,
                 rx: rx_key,
                 tx: tx_key,
+                sock,
+                adverts: None,
                 addrs,
                 holding: false,
                 faulted: false,
@@ -451,12 +503,16 @@ impl Daemon {
             Some(g) => Unit::Group(SyncGroup::new(&g.name, cores)),
             None => Unit::Single(Box::new(cores.pop().ok_or_else(|| StartError("an empty unit".into()))?)),
         };
-        Ok(Slot {
+        let mut slot = Slot {
             key,
             unit,
             insts,
             group_state: None,
-        })
+            deadline: None,
+            garp_due: None,
+        };
+        slot.note_deadlines();
+        Ok(slot)
     }
 
     /// The trackers of one instance from the host's links and the scripts' states.
@@ -518,10 +574,7 @@ impl Daemon {
         self.put_slot(idx, slot);
     }
 
-    fn carry_out(&mut self, slot: &mut Slot, acts: Vec<(usize, Action)>) {
-        if acts.is_empty() {
-            return;
-        }
+    fn carry_out(&mut self, slot: &mut Slot, acts: impl IntoIterator<Item = (usize, Action)>) {
         for (m, a) in acts {
             let Some(inst) = slot.insts.get_mut(m) else { continue };
             if m >= slot.unit.len() {
@@ -530,23 +583,31 @@ impl Daemon {
             let core = slot.unit.instance(m);
             match a {
                 Action::SendAdvert { priority } => {
-                    let advert = core.advert(priority);
-                    let src = inst.tx.1;
-                    for dst in core.destinations() {
-                        match vigil_vrrp::encode(&advert, src, dst) {
-                            Ok(bytes) => match self.tx.get_mut(&inst.tx).map(|s| s.send(&bytes, dst)) {
-                                Some(Ok(())) => inst.stats.adverts_sent += 1,
-                                Some(Err(e)) => {
+                    if inst.adverts.as_ref().is_none_or(|(p, _)| *p != priority) {
+                        // Encoded once per priority: the rest of an advert is fixed by the plan.
+                        let advert = core.advert(priority);
+                        let src = inst.tx.1;
+                        let mut encoded = Vec::new();
+                        for dst in core.destinations() {
+                            match vigil_vrrp::encode(&advert, src, dst) {
+                                Ok(bytes) => encoded.push((dst, bytes)),
+                                Err(e) => {
                                     inst.stats.send_errors += 1;
-                                    if inst.stats.send_errors.is_power_of_two() {
-                                        warn!(instance = %inst.plan.name, %dst, error = %e, count = inst.stats.send_errors, "sending an advert failed");
-                                    }
+                                    warn!(instance = %inst.plan.name, error = ?e, "cannot encode the advert");
                                 }
-                                None => inst.stats.send_errors += 1,
-                            },
+                            }
+                        }
+                        inst.adverts = Some((priority, encoded));
+                    }
+                    let Some((_, encoded)) = &inst.adverts else { continue };
+                    for (dst, bytes) in encoded {
+                        match inst.sock.send(bytes, *dst) {
+                            Ok(()) => inst.stats.adverts_sent += 1,
                             Err(e) => {
                                 inst.stats.send_errors += 1;
-                                warn!(instance = %inst.plan.name, error = ?e, "cannot encode the advert");
+                                if inst.stats.send_errors.is_power_of_two() {
+                                    warn!(instance = %inst.plan.name, %dst, error = %e, count = inst.stats.send_errors, "sending an advert failed");
+                                }
                             }
                         }
                     }
@@ -674,6 +735,9 @@ impl Daemon {
         let host = &self.host;
         let senders = &mut self.garp_tx;
         for slot in &mut self.slots {
+            if slot.garp_due.is_none_or(|d| d > now) {
+                continue;
+            }
             for inst in &mut slot.insts {
                 let mut due = 0;
                 inst.garp.bursts.retain(|(at, n)| {
@@ -692,24 +756,24 @@ impl Daemon {
                     announce(host, senders, inst, due);
                 }
             }
+            slot.note_deadlines();
         }
     }
 
     fn next_wake(&self) -> Option<Instant> {
         let mut best: Option<Instant> = None;
         let mut consider = |t: Instant| best = Some(best.map_or(t, |b| b.min(t)));
+        let mut unit_due: Option<Time> = None;
         for slot in &self.slots {
-            if let Some(Time(us)) = slot.unit.next_deadline() {
-                consider(self.epoch + Duration::from_micros(us));
+            if let Some(d) = slot.deadline {
+                unit_due = Some(unit_due.map_or(d, |b| b.min(d)));
             }
-            for inst in &slot.insts {
-                for (at, _) in &inst.garp.bursts {
-                    consider(*at);
-                }
-                if let Some(at) = inst.garp.refresh_at {
-                    consider(at);
-                }
+            if let Some(at) = slot.garp_due {
+                consider(at);
             }
+        }
+        if let Some(Time(us)) = unit_due {
+            consider(self.epoch + Duration::from_micros(us));
         }
         for s in self.scripts.values() {
             if self.tracked(&s.name) {
@@ -732,14 +796,19 @@ impl Daemon {
 
     fn timers(&mut self) {
         let now = self.now();
+        let mut acts = std::mem::take(&mut self.acts);
+        let mut scratch = std::mem::take(&mut self.scratch);
         for idx in 0..self.slots.len() {
-            if self.slots[idx].unit.next_deadline().is_some_and(|d| d <= now) {
+            if self.slots[idx].deadline.is_some_and(|d| d <= now) {
                 let mut slot = self.take_slot(idx);
-                let acts = slot.unit.timer(now);
-                self.carry_out(&mut slot, acts);
+                acts.clear();
+                slot.unit.timer_into(now, &mut scratch, &mut acts);
+                self.carry_out(&mut slot, acts.drain(..));
                 self.put_slot(idx, slot);
             }
         }
+        self.acts = acts;
+        self.scratch = scratch;
     }
 
     fn run_scripts(&mut self) {
@@ -792,19 +861,17 @@ impl Daemon {
                     continue;
                 }
             };
-            for idx in 0..self.slots.len() {
-                let members: Vec<usize> = self.slots[idx]
-                    .insts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, i)| &i.rx == key && i.plan.virtual_router_id == advert.vrid)
-                    .map(|(m, _)| m)
-                    .collect();
-                if members.is_empty() {
+            let routes = std::mem::take(&mut self.routes);
+            let targets = routes
+                .get(key)
+                .and_then(|v| v.get(usize::from(advert.vrid)))
+                .map_or(&[][..], Vec::as_slice);
+            for &(idx, m) in targets {
+                if idx >= self.slots.len() || m >= self.slots[idx].insts.len() {
                     continue;
                 }
                 let mut slot = self.take_slot(idx);
-                for m in members {
+                {
                     let inst = &mut slot.insts[m];
                     inst.stats.adverts_received += 1;
                     if advert.version == vigil_vrrp::Version::V3
@@ -828,6 +895,7 @@ impl Daemon {
                 }
                 self.put_slot(idx, slot);
             }
+            self.routes = routes;
         }
     }
 
@@ -954,7 +1022,7 @@ impl Daemon {
             self.garps();
             self.run_scripts();
             let timeout = self.next_wake().map(|t| t.saturating_duration_since(Instant::now()));
-            let rx_keys: Vec<(String, bool)> = self.rx.keys().cloned().collect();
+            let rx_keys = self.rx_order.clone();
             let (ready_rx, ready_nl, ready_sig, ready_ctl, ready_files) = {
                 let mut fds: Vec<PollFd> = rx_keys
                     .iter()
@@ -1036,11 +1104,16 @@ impl Daemon {
     }
 }
 
-type GarpSenders = HashMap<u32, Box<dyn pnet_datalink::DataLinkSender>>;
+type GarpSenders = HashMap<u32, pnet_datalink::NetworkInterface>;
 
 /// Gratuitous ARP for the IPv4 addresses and unsolicited NA for the IPv6 ones of `inst`,
-/// `count` times each, from the interface's MAC, through the interface's cached packet
-/// socket (reopened after a send fails: the interface may have been recreated).
+/// `count` times each, from the interface's MAC.
+///
+/// The packet socket is opened for the burst and closed after it. A packet socket taps every
+/// frame the interface sends, adverts included, so one kept open cost the kernel a clone per
+/// advert (a fifth of the send path's CPU with 100 instances at 10 ms). It is created here
+/// with a filter that accepts nothing, since nothing is read from it, and without
+/// promiscuous mode.
 fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
     let mut by_if: BTreeMap<u32, Vec<IpAddr>> = BTreeMap::new();
     for a in &inst.addrs {
@@ -1051,25 +1124,21 @@ fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
             continue;
         };
         let Some(mac) = link.mac else { continue };
-        let tx = match senders.entry(index) {
+        let iface = match senders.entry(index) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
                 let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
                     continue;
                 };
-                // Nothing is read from it: a small receive buffer bounds what the kernel queues.
-                let cfg = pnet_datalink::Config {
-                    read_buffer_size: 4096,
-                    ..pnet_datalink::Config::default()
-                };
-                match pnet_datalink::channel(&iface, cfg) {
-                    Ok(pnet_datalink::Channel::Ethernet(tx, _rx)) => v.insert(tx),
-                    Ok(_) => continue,
-                    Err(e) => {
-                        warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
-                        continue;
-                    }
-                }
+                v.insert(iface)
+            }
+        };
+        let mut tx = match packet_sender(iface) {
+            Ok(tx) => tx,
+            Err(e) => {
+                warn!(instance = %inst.plan.name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
+                senders.remove(&index);
+                continue;
             }
         };
         let mut failed = false;
@@ -1089,6 +1158,30 @@ fn announce(host: &Host, senders: &mut GarpSenders, inst: &Inst, count: u32) {
             senders.remove(&index);
         }
         debug!(instance = %inst.plan.name, interface = %link.name, count, "GARP/NA sent");
+    }
+}
+
+/// A send-only packet socket on `iface`: pnet binds it, on a socket made here with a
+/// filter that accepts nothing.
+fn packet_sender(iface: &pnet_datalink::NetworkInterface) -> std::io::Result<Box<dyn pnet_datalink::DataLinkSender>> {
+    use std::os::fd::IntoRawFd;
+    const ETH_P_ALL: u16 = 0x0003;
+    let sock = socket2::Socket::new(
+        socket2::Domain::PACKET,
+        socket2::Type::RAW,
+        Some(socket2::Protocol::from(i32::from(ETH_P_ALL.to_be()))),
+    )?;
+    sock.attach_filter(&[socket2::SockFilter::new(crate::sockets::BPF_RET_K, 0, 0, 0)])?;
+    let cfg = pnet_datalink::Config {
+        read_buffer_size: 4096,
+        promiscuous: false,
+        // pnet owns the descriptor from here and closes it with the sender.
+        socket_fd: Some(sock.into_raw_fd()),
+        ..pnet_datalink::Config::default()
+    };
+    match pnet_datalink::channel(iface, cfg)? {
+        pnet_datalink::Channel::Ethernet(tx, _rx) => Ok(tx),
+        _ => Err(std::io::Error::other("pnet returned a channel of another kind")),
     }
 }
 
