@@ -31,9 +31,14 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
     let cx = Cx::new(parsed, &ir);
     let mut plan = p::Plan::empty(source);
     plan.global = cx.global();
+    // A static address without a dev goes on `default_interface` (keepalived's default eth0).
+    let default_if = cx.global.text("default_interface").unwrap_or("eth0");
     for s in ir.root.all("static_ipaddress") {
-        plan.static_addresses
-            .extend(s.lines().iter().filter_map(|l| cx.address(l)));
+        plan.static_addresses.extend(s.lines().iter().filter_map(|l| {
+            let mut a = cx.address(l)?;
+            a.dev.get_or_insert_with(|| default_if.to_string());
+            Some(a)
+        }));
     }
     for s in ir.root.all("static_routes") {
         plan.static_routes.extend(s.lines().iter().filter_map(|l| cx.route(l)));

@@ -57,6 +57,8 @@ struct Inst {
     garp: Garp,
     stats: Stats,
     checksum_noted: bool,
+    /// Its `virtual_routes` and `virtual_rules`: installed while it holds the addresses.
+    routes: crate::routing::Set,
 }
 
 #[derive(Default, Clone, Serialize)]
@@ -177,6 +179,10 @@ pub struct Daemon {
     signals: Signals,
     stopping: bool,
     buf: Vec<u8>,
+    /// iproute2's table, protocol and dsfield names, read at start and on reload.
+    names: crate::rtnames::Names,
+    /// `static_ipaddress`, `static_routes` and `static_rules`: installed while vigild runs.
+    statics: crate::routing::Set,
 }
 
 /// Checks a plan as `vigild check` and `reload` do: valid, and nothing in it refused.
@@ -231,6 +237,8 @@ impl Daemon {
             signals,
             stopping: false,
             buf: vec![0u8; 65536],
+            names: crate::rtnames::Names::read(),
+            statics: crate::routing::Set::default(),
         };
         d.apply(plan)?;
         Ok(d)
@@ -290,6 +298,10 @@ impl Daemon {
                     for (inst, new) in slot.insts.iter_mut().zip(&key.0) {
                         inst.plan = new.clone();
                         inst.adverts = None;
+                        // The same routes and rules (or the key would differ), written elsewhere.
+                        let ctx = self.routes_ctx();
+                        inst.routes =
+                            std::mem::take(&mut inst.routes).update(crate::routing::Set::of_instance(new), &ctx);
                     }
                     slot.key = key.clone();
                     repriced.push(k);
@@ -347,6 +359,12 @@ impl Daemon {
         } else if !plan.track_processes.is_empty() {
             self.processes.rescan(Instant::now());
         }
+        // Static addresses, routes and rules before any instance starts, as keepalived.
+        let old_statics = std::mem::take(&mut self.statics);
+        let ctx = self.routes_ctx();
+        let mut statics = old_statics.update(crate::routing::Set::statics(&plan), &ctx);
+        statics.install(&ctx);
+        self.statics = statics;
         self.plan = plan;
         let mut fresh = Vec::new();
         let mut changed = Vec::new();
@@ -390,6 +408,14 @@ impl Daemon {
                     .or_insert_with(|| vec![Vec::new(); 256]);
                 by_vrid[usize::from(inst.plan.virtual_router_id)].push((s, m));
             }
+        }
+        let watch = self.statics.needs_route_events()
+            || self
+                .slots
+                .iter()
+                .any(|s| s.insts.iter().any(|i| i.routes.needs_route_events()));
+        if let Err(e) = self.netlink.watch_routes(watch) {
+            warn!("{e}: a tracked route or rule removed behind our back is put back only on the next link or address change");
         }
         for idx in changed {
             self.refresh_trackers_of(idx);
@@ -524,6 +550,7 @@ impl Daemon {
                 garp: Garp::default(),
                 stats: Stats::default(),
                 checksum_noted: false,
+                routes: crate::routing::Set::of_instance(p),
             });
         }
         let unit = match &key.1 {
@@ -654,6 +681,8 @@ impl Daemon {
                         }
                     }
                     inst.holding = true;
+                    // Routes and rules after the addresses they may go through.
+                    inst.routes.install(&self.routes_ctx());
                 }
                 Action::RemoveAddresses => self.remove_addresses(inst),
                 Action::SendGarp => {
@@ -755,7 +784,18 @@ impl Daemon {
         }
     }
 
+    /// What route, rule and static address requests are resolved against.
+    fn routes_ctx(&self) -> crate::routing::Ctx<'_> {
+        crate::routing::Ctx {
+            nl: &self.netlink,
+            host: &self.host,
+            names: &self.names,
+        }
+    }
+
     fn remove_addresses(&self, inst: &mut Inst) {
+        // Rules and routes before the addresses, as keepalived.
+        inst.routes.remove(&self.routes_ctx());
         for spec in &inst.addrs {
             if let Err(e) = self.netlink.address(spec, false) {
                 error!(instance = %inst.plan.name, "{e}");
@@ -969,21 +1009,27 @@ impl Daemon {
         for idx in 0..self.slots.len() {
             self.refresh_trackers_of(idx);
         }
-        for slot in &self.slots {
-            for inst in &slot.insts {
-                if !inst.holding {
-                    continue;
-                }
-                for spec in &inst.addrs {
-                    if !self.host.has_addr(spec.index, spec.addr) {
-                        warn!(instance = %inst.plan.name, address = %spec.addr, "a virtual address was removed behind our back: putting it back");
-                        if let Err(e) = self.netlink.address(spec, true) {
-                            error!(instance = %inst.plan.name, "{e}");
-                        }
+        let mut statics = std::mem::take(&mut self.statics);
+        let mut slots = std::mem::take(&mut self.slots);
+        let ctx = self.routes_ctx();
+        statics.refresh(&ctx);
+        for inst in slots.iter_mut().flat_map(|s| s.insts.iter_mut()) {
+            if !inst.holding {
+                continue;
+            }
+            for spec in &inst.addrs {
+                if !self.host.has_addr(spec.index, spec.addr) {
+                    warn!(instance = %inst.plan.name, address = %spec.addr, "a virtual address was removed behind our back: putting it back");
+                    if let Err(e) = self.netlink.address(spec, true) {
+                        error!(instance = %inst.plan.name, "{e}");
                     }
                 }
             }
+            // Routes and rules after the addresses they may go through.
+            inst.routes.refresh(&ctx);
         }
+        self.statics = statics;
+        self.slots = slots;
     }
 
     /// The status report of `vigild status`.
@@ -1046,6 +1092,7 @@ impl Daemon {
         if let Ok(h) = self.netlink.host() {
             self.host = h;
         }
+        self.names = crate::rtnames::Names::read();
         self.opts.plan_path = path;
         self.apply(plan)?;
         info!(plan = %self.opts.plan_path.display(), "plan reloaded");
@@ -1066,6 +1113,8 @@ impl Daemon {
             }
             self.put_slot(idx, slot);
         }
+        let mut statics = std::mem::take(&mut self.statics);
+        statics.remove(&self.routes_ctx());
         for s in self.scripts.values_mut() {
             s.stop();
         }
