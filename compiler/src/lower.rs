@@ -397,6 +397,7 @@ impl<'a> Cx<'a> {
         for (kind, kw) in [
             ("script", "vrrp_script"),
             ("file", "track_file"),
+            ("file", "vrrp_track_file"),
             ("process", "vrrp_track_process"),
             ("bfd", "bfd_instance"),
         ] {
@@ -771,7 +772,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn notify(&self, b: &Block) -> p::Notify {
+    /// `priority_changes` is `notify_priority_changes` when written, else `fallback`.
+    fn notify(&self, b: &Block, fallback: bool) -> p::Notify {
         // keepalived keeps the first notify script of each kind.
         let first = |kw: &str| b.all(kw).next().and_then(|s| self.command(s, true));
         p::Notify {
@@ -780,9 +782,10 @@ impl<'a> Cx<'a> {
             fault: first("notify_fault"),
             stop: first("notify_stop"),
             deleted: first("notify_deleted"),
+            send_deleted: b.has("notify_deleted"),
             any: first("notify"),
             master_rx_lower_pri: first("notify_master_rx_lower_pri"),
-            priority_changes: b.flag("notify_priority_changes"),
+            priority_changes: b.opt_flag("notify_priority_changes").unwrap_or(fallback),
         }
     }
 
@@ -811,7 +814,7 @@ impl<'a> Cx<'a> {
                 members,
                 smtp_alert: self.smtp_alert(b, "smtp_alert_vrrp", false),
                 track: self.tracking(b),
-                notify: self.notify(b),
+                notify: self.notify(b, false),
                 tracking_weight: g.tracking_weight(),
                 origin: self.origin(s.site),
             });
@@ -996,7 +999,17 @@ impl<'a> Cx<'a> {
                 .collect(),
             track,
             dont_track_primary: b.flag("dont_track_primary"),
-            notify: self.notify(b),
+            // Unwritten, the sync group's notify_priority_changes, else the global one.
+            notify: self.notify(b, {
+                let group = groups.iter().find(|g| g.members.contains(&name)).and_then(|g| {
+                    self.ir
+                        .root
+                        .blocks("vrrp_sync_group")
+                        .find(|(s, _)| name_of(s).as_deref() == Some(g.name.as_str()))
+                        .and_then(|(_, gb)| gb.opt_flag("notify_priority_changes"))
+                });
+                group.unwrap_or_else(|| self.global.flag("vrrp_notify_priority_changes"))
+            }),
             garp: garp(&eff.garp),
             vmac,
             down_timer_adverts: eff.down_timer_adverts.value,
@@ -1045,7 +1058,15 @@ impl<'a> Cx<'a> {
 
     fn track_files(&self) -> Vec<p::TrackFile> {
         let mut out = Vec::new();
-        for (s, b) in self.ir.root.blocks("track_file") {
+        // `vrrp_track_file` is the old spelling of the same block.
+        let blocks = self
+            .ir
+            .root
+            .settings
+            .iter()
+            .filter(|s| matches!(s.name(), "track_file" | "vrrp_track_file"))
+            .filter_map(|s| s.block().map(|b| (s, b)));
+        for (s, b) in blocks {
             let (Some(name), Some(file)) = (name_of(s), b.text("file")) else {
                 continue;
             };

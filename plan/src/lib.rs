@@ -1026,14 +1026,21 @@ pub struct Notify {
     pub fault: Option<Command>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<Command>,
+    /// `notify_deleted SCRIPT`: run when a reload removes the instance (with `send_deleted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<Command>,
+    /// `notify_deleted`: a reload that removes the instance reports it DELETED (notify
+    /// script, FIFO, e-mail); without it keepalived reports FAULT (nothing if it was in FAULT).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub send_deleted: bool,
     /// `notify`: run on every change with TYPE NAME STATE PRIORITY appended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any: Option<Command>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_rx_lower_pri: Option<Command>,
-    /// Also report priority changes on the notify FIFO.
+    /// Also report effective-priority changes on the notify FIFOs (`MASTER_PRIORITY` /
+    /// `BACKUP_PRIORITY`). An instance's is the effective value: its own
+    /// `notify_priority_changes`, else its sync group's, else `vrrp_notify_priority_changes`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub priority_changes: bool,
 }

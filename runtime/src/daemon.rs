@@ -120,6 +120,8 @@ struct Slot {
     insts: Vec<Inst>,
     /// A sync group's state as last written to the notify FIFOs (all members in it).
     group_state: Option<State>,
+    /// Removed by a reload: its stop is reported as keepalived reports a deleted instance.
+    deleted: bool,
     /// `unit.next_deadline()` as of the last time the unit was handed an input (in
     /// `put_slot`): the loop reads this rather than asking every unit on every pass.
     deadline: Option<Time>,
@@ -312,6 +314,7 @@ impl Daemon {
         // Stop what is gone before starting what is new, so an address that moves between
         // instances is removed by one and added by the other.
         for mut s in old {
+            s.deleted = true;
             let acts = s.unit.handle_all(now, Input::Shutdown);
             self.carry_out(&mut s, acts);
             for i in &mut s.insts {
@@ -439,6 +442,7 @@ impl Daemon {
                 unit: Unit::Group(SyncGroup::new("", Vec::new())),
                 insts: Vec::new(),
                 group_state: None,
+                deleted: false,
                 deadline: None,
                 garp_due: None,
                 garp_pending: false,
@@ -562,6 +566,7 @@ impl Daemon {
             unit,
             insts,
             group_state: None,
+            deleted: false,
             deadline: None,
             garp_due: None,
             garp_pending: false,
@@ -622,7 +627,22 @@ impl Daemon {
             if prio != slot.insts[m].tracked_priority {
                 info!(instance = %slot.insts[m].plan.name, from = slot.insts[m].tracked_priority, to = prio, "effective priority changed");
                 slot.insts[m].tracked_priority = prio;
+                let before = slot.unit.instance(m).priority();
                 acts.extend(slot.unit.handle(now, m, Input::PriorityChanged(prio)));
+                let core = slot.unit.instance(m);
+                if core.priority() != before && slot.insts[m].plan.notify.priority_changes {
+                    let word = if core.state() == State::Master {
+                        "MASTER_PRIORITY"
+                    } else {
+                        "BACKUP_PRIORITY"
+                    };
+                    self.fifos.write(&crate::fifo::line(
+                        "INSTANCE",
+                        &slot.insts[m].plan.name,
+                        word,
+                        core.priority(),
+                    ));
+                }
             }
             if fault != slot.insts[m].faulted {
                 slot.insts[m].faulted = fault;
@@ -708,6 +728,11 @@ impl Daemon {
                         State::Master => (&notify.master, "MASTER"),
                         State::Backup => (&notify.backup, "BACKUP"),
                         State::Fault => (&notify.fault, "FAULT"),
+                        // Removed by a reload: DELETED with notify_deleted, else FAULT as
+                        // keepalived has always reported it (nothing if it was in FAULT).
+                        State::Initialize if slot.deleted && notify.send_deleted => (&notify.deleted, "DELETED"),
+                        State::Initialize if slot.deleted && from == State::Fault => continue,
+                        State::Initialize if slot.deleted => (&notify.fault, "FAULT"),
                         State::Initialize => (&notify.stop, "STOP"),
                     };
                     let user = self.default_user();
@@ -720,7 +745,7 @@ impl Daemon {
                         self.alert(false, &inst.plan.name, word);
                     }
                     // A sync group's line once all its members are in the new state.
-                    if let (Unit::Group(g), Some(sg)) = (&slot.unit, &slot.key.1) {
+                    if let (Unit::Group(g), Some(sg), false) = (&slot.unit, &slot.key.1, slot.deleted) {
                         let all = g.members().iter().all(|i| i.state() == to);
                         if all && slot.group_state != Some(to) {
                             slot.group_state = Some(to);
@@ -765,13 +790,38 @@ impl Daemon {
                 }
                 Action::MasterRxLowerPriority { src, priority } => {
                     debug!(instance = %inst.plan.name, %src, priority, "master heard a lower priority");
-                    let g = &inst.plan.garp;
-                    if g.lower_prio_repeat > 0 {
-                        inst.garp.bursts.push((
-                            Instant::now() + Duration::from_millis(g.lower_prio_delay_ms),
-                            g.lower_prio_repeat,
-                        ));
+                    // GARPs now and again after the delay, for every member of a sync group
+                    // that has them, as keepalived.
+                    let now_i = Instant::now();
+                    let members: Vec<usize> = match slot.unit {
+                        Unit::Group(_) => (0..slot.insts.len()).collect(),
+                        _ => vec![m],
+                    };
+                    for k in members {
+                        let Some(i) = slot.insts.get_mut(k) else { continue };
+                        let g = &i.plan.garp;
+                        if g.lower_prio_repeat > 0 {
+                            i.garp.bursts.push((now_i, g.lower_prio_repeat));
+                            if g.lower_prio_delay_ms > 0 {
+                                i.garp.bursts.push((
+                                    now_i + Duration::from_millis(g.lower_prio_delay_ms),
+                                    g.lower_prio_repeat,
+                                ));
+                            }
+                        }
                     }
+                    let Some(inst) = slot.insts.get(m) else { continue };
+                    // notify_master_rx_lower_pri, and the FIFO line keepalived always writes.
+                    if let Some(c) = &inst.plan.notify.master_rx_lower_pri {
+                        let user = self.default_user();
+                        self.notifier.run(c, user.as_deref(), &[]);
+                    }
+                    self.fifos.write(&crate::fifo::line(
+                        "INSTANCE",
+                        &inst.plan.name,
+                        "MASTER_RX_LOWER_PRI",
+                        core.priority(),
+                    ));
                 }
                 Action::IgnoredLowerPriority { src, priority } => {
                     debug!(instance = %inst.plan.name, %src, priority, "ignored a lower-priority advert");

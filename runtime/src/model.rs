@@ -143,7 +143,6 @@ fn address_refusals(
         (a.home, "home"),
         (a.mngtmpaddr, "mngtmpaddr"),
         (a.autojoin, "autojoin"),
-        (a.preferred_lft_ms.is_some(), "preferred_lft"),
     ] {
         if set {
             refuse(at(what), Some(&a.origin));
@@ -177,15 +176,6 @@ fn notify_refusals(
     o: Option<&Origin>,
     refuse: &mut dyn FnMut(String, Option<&Origin>),
 ) {
-    for (set, what) in [
-        (n.deleted.is_some(), "notify_deleted"),
-        (n.master_rx_lower_pri.is_some(), "notify_master_rx_lower_pri"),
-        (n.priority_changes, "notify_priority_changes"),
-    ] {
-        if set {
-            refuse(at(what), o);
-        }
-    }
     for c in [&n.master, &n.backup, &n.fault, &n.stop, &n.any].into_iter().flatten() {
         if c.group.is_some() {
             refuse(at("notify script group"), o);

@@ -1,4 +1,4 @@
-//! vigild's routes, rules and static addresses for real, in network namespaces, against
+//! vigild's routes, rules, static addresses and excluded (IPv6) addresses for real, in network namespaces, against
 //! keepalived 2.2.7 running the same keepalived.conf in the same namespace: the routing
 //! tables, rules and addresses each leaves as master and after it stops must be the same.
 //! Then vigild alone: virtual routes and rules leave with mastership and come back with it,
@@ -47,6 +47,10 @@ vrrp_instance VI_1 {{
   virtual_ipaddress {{
     {vip}/24
   }}
+  virtual_ipaddress_excluded {{
+    fd00:{s}::10
+    fd00:{s}::11/64
+  }}
   virtual_routes {{
     172.16.99.0/24 via 10.{s}.0.254 dev eth0
     src {vip} 172.16.98.0/24 dev eth0 table 102
@@ -61,11 +65,12 @@ vrrp_instance VI_1 {{
     )
 }
 
-/// Node 0's IPv4 routes (every table), rules and eth0 addresses, one per line, sorted.
+/// Node 0's IPv4 routes (every table), rules and eth0 addresses (IPv6 global ones too, with
+/// their flags: a /128 goes in deprecated), one per line, sorted.
 fn snapshot(t: &Topo) -> String {
     let ns = &t.names[0];
     let mut lines: Vec<String> = sh_out(&format!(
-        "ip -n {ns} -4 route show table all; ip -n {ns} -4 rule show; ip -n {ns} -4 -o addr show dev eth0"
+        "ip -n {ns} -4 route show table all; ip -n {ns} -4 rule show; ip -n {ns} -4 -o addr show dev eth0; ip -n {ns} -6 -o addr show dev eth0 scope global"
     ))
     .lines()
     // Address lifetimes tick; everything else must match.
@@ -119,6 +124,7 @@ fn routes_rules_and_static_addresses_match_keepalived_and_follow_mastership() {
             && s.contains("200:")
             && s.contains("198.51.100.0/24")
             && s.contains("203.0.113.0/24")
+            && s.contains("::10/128")
     };
 
     // keepalived first: what it installs as master, and what it leaves when it stops.
