@@ -267,6 +267,9 @@ impl Daemon {
     /// Builds the slots of `plan`, keeping every unchanged one (state, timers, addresses) and
     /// stopping the ones that are gone or changed, then starts the new ones.
     fn apply(&mut self, plan: Plan) -> Result<(), StartError> {
+        // Scripts that may not run (missing, not executable, insecure under
+        // enable_script_security) are taken out first, as keepalived does.
+        let plan = crate::security::vet_plan(plan, &crate::security::RealFs);
         // Work out the new units first: a plan whose instances cannot run is refused whole.
         let mut wanted: Vec<(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)> = Vec::new();
         for g in &plan.sync_groups {

@@ -38,7 +38,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     for (set, name) in [
         (g.lvs_notify_fifo.is_some(), "lvs_notify_fifo"),
         (g.lvs_sync_daemon.is_some(), "lvs_sync_daemon"),
-        (g.enable_script_security, "enable_script_security"),
         (g.dynamic_interfaces, "dynamic_interfaces"),
     ] {
         if set {
@@ -65,11 +64,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
             "virtual_server (IPVS and health checks are not implemented yet)".into(),
             Some(&vs.origin),
         );
-    }
-    for s in &plan.vrrp_scripts {
-        if s.command.group.is_some() {
-            refuse(format!("vrrp_script {} script group", s.name), Some(&s.origin));
-        }
     }
     for i in &plan.vrrp_instances {
         let at = |what: &str| format!("vrrp_instance {} {what}", i.name);
@@ -117,15 +111,12 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         for t in &i.track.bfds {
             refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
-        notify_refusals(&i.notify, &at, o, &mut refuse);
     }
     for sg in &plan.sync_groups {
         let at = |what: &str| format!("vrrp_sync_group {} {what}", sg.name);
-        let o = Some(&sg.origin);
         for t in &sg.track.bfds {
             refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
-        notify_refusals(&sg.notify, &at, o, &mut refuse);
     }
     out
 }
@@ -167,19 +158,6 @@ fn route_refusals(r: &vigil_plan::Route, at: &dyn Fn(&str) -> String, refuse: &m
 fn rule_refusals(r: &vigil_plan::Rule, at: &dyn Fn(&str) -> String, refuse: &mut dyn FnMut(String, Option<&Origin>)) {
     if r.track_group.is_some() {
         refuse(at("track_group"), Some(&r.origin));
-    }
-}
-
-fn notify_refusals(
-    n: &vigil_plan::Notify,
-    at: &dyn Fn(&str) -> String,
-    o: Option<&Origin>,
-    refuse: &mut dyn FnMut(String, Option<&Origin>),
-) {
-    for c in [&n.master, &n.backup, &n.fault, &n.stop, &n.any].into_iter().flatten() {
-        if c.group.is_some() {
-            refuse(at("notify script group"), o);
-        }
     }
 }
 
