@@ -495,9 +495,13 @@ impl<'a> Cx<'a> {
     fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
         let g = self.global;
         let path = g.text(name)?.to_string();
+        let line = g.get(name);
+        let word = |k: usize| line.and_then(|s| s.arg(k)).map(|a| a.text.to_string());
         Some(p::Fifo {
             path,
             script: g.get(script).and_then(|s| self.command(s, true)),
+            user: word(1),
+            group: word(1).and(word(2)),
         })
     }
 
@@ -524,6 +528,7 @@ impl<'a> Cx<'a> {
         out.vrrp_gna_interval_ms = g.millis("vrrp_gna_interval").unwrap_or(0);
         out.vrrp_startup_delay_ms = g.millis("vrrp_startup_delay").unwrap_or(0);
         out.notify_fifo = self.fifo("notify_fifo", "notify_fifo_script");
+        out.no_email_faults = g.flag("no_email_faults");
         out.vrrp_notify_fifo = self.fifo("vrrp_notify_fifo", "vrrp_notify_fifo_script");
         out.lvs_notify_fifo = self.fifo("lvs_notify_fifo", "lvs_notify_fifo_script");
         if let Some(s) = g.get("lvs_timeouts") {

@@ -389,6 +389,9 @@ pub struct Global {
     /// (keepalived then sends none). Which objects alert is each object's `smtp_alert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<Smtp>,
+    /// `no_email_faults`: no alert for a change to FAULT.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_email_faults: bool,
     /// `lvs_sync_daemon`: the IPVS connection-synchronisation daemon, run as master on the
     /// node where `instance` is MASTER and as backup elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -523,6 +526,7 @@ impl Default for Global {
             lvs_timeout_udp_ms: None,
             dynamic_interfaces: false,
             smtp: None,
+            no_email_faults: false,
             lvs_sync_daemon: None,
             lvs_flush: false,
             lvs_flush_on_stop: FlushOnStop::None,
@@ -538,6 +542,12 @@ pub struct Fifo {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Command>,
+    /// The owner a FIFO keepalived creates is given (`notify_fifo PATH USER [GROUP]`); `None`:
+    /// the default script user (`keepalived_script` if it exists, else root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// An IP address with a prefix length; `prefix_len` is 0 with `any` for "default".

@@ -255,6 +255,9 @@ impl Daemon {
     fn alert(&self, group: bool, name: &str, state: &str) {
         let g = &self.plan.global;
         let Some(smtp) = &g.smtp else { return };
+        if g.no_email_faults && state == "FAULT" {
+            return;
+        }
         let router_id = g.router_id.clone().unwrap_or_else(crate::smtp::hostname);
         let from = smtp.from.clone().unwrap_or_else(crate::smtp::default_from);
         crate::smtp::send(smtp, from, crate::smtp::alert(&router_id, group, name, state));
