@@ -92,9 +92,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         {
             refuse(at("old_unicast_checksum"), o);
         }
-        if i.unicast_fault_no_peer {
-            refuse(at("unicast_fault_no_peer"), o);
-        }
         for r in &i.virtual_routes {
             route_refusals(r, &|what| at(&format!("virtual_routes {what}")), &mut refuse);
         }

@@ -181,3 +181,44 @@ fn priority_changes_lower_priority_adverts_and_deleted_instances_are_reported_as
     );
     assert!(ours_ran.starts_with("rx-lower"), "{ours_ran}");
 }
+
+#[test]
+fn unicast_fault_no_peer_without_peers_holds_the_instance_in_fault_as_keepalived_does() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIP: {why}");
+        return;
+    }
+    let lines = |vigild: bool| {
+        let mut t = Topo::new(1);
+        let fifo = t.dir.path().join("notify.fifo");
+        let conf = format!(
+            "global_defs {{\n  notify_fifo {}\n}}\n{}",
+            fifo.display(),
+            instance("VI_1", 51, 150, "  unicast_fault_no_peer", &format!("{}/24", t.vip()))
+        );
+        let child = if vigild {
+            let plan = t.plan("a", &conf);
+            t.vigild(0, &plan)
+        } else {
+            t.keepalived(0, &conf)
+        };
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(0o4000)
+            .open(&fifo)
+            .expect("the daemon created the FIFO");
+        let held = t.holders(&t.vip());
+        let mut got = String::new();
+        let _ = reader.read_to_string(&mut got);
+        t.signal(child, "TERM");
+        t.wait_exit(child, Duration::from_secs(5));
+        (held, got)
+    };
+    let (ka_held, ka) = lines(false);
+    let (held, ours) = lines(true);
+    assert_eq!(ka_held, Vec::<usize>::new(), "keepalived holds nothing");
+    assert_eq!(held, ka_held);
+    assert!(ka.contains("FAULT"), "keepalived: {ka}");
+    assert_eq!(ours, ka, "the FIFO lines differ from keepalived's");
+}
