@@ -1782,8 +1782,15 @@ impl std::error::Error for LoadError {}
 /// Parses a plan, checking its version first so an old or new plan gets a clear message.
 /// Only the shape is checked: use [`load`] to also [validate](Plan::validate) it.
 pub fn from_json(text: &str) -> Result<Plan, LoadError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(LoadError::Invalid)?;
-    match v.get("plan_version").and_then(|v| v.as_u64()) {
+    // The version first, skipping the rest without building it: a plan of another version
+    // may not fit the types. Then the plan itself, straight from the text (no JSON tree in
+    // between, which took several times the plan's size, and errors keep their line).
+    #[derive(Deserialize)]
+    struct Version {
+        plan_version: Option<serde_json::Value>,
+    }
+    let v: Version = serde_json::from_str(text).map_err(LoadError::Invalid)?;
+    match v.plan_version.as_ref().and_then(|v| v.as_u64()) {
         Some(n) if n == PLAN_VERSION as u64 => {}
         Some(n) => return Err(LoadError::Version { found: n }),
         None => {
@@ -1792,7 +1799,7 @@ pub fn from_json(text: &str) -> Result<Plan, LoadError> {
             )))
         }
     }
-    serde_json::from_value(v).map_err(LoadError::Invalid)
+    serde_json::from_str(text).map_err(LoadError::Invalid)
 }
 
 /// Parses a plan ([`from_json`]) and validates it ([`Plan::validate`]): what a runtime should

@@ -39,7 +39,7 @@ impl std::fmt::Display for StartError {
 
 /// One instance's I/O state beside its core state machine.
 struct Inst {
-    plan: VrrpInstance,
+    plan: Rc<VrrpInstance>,
     ifname: String,
     rx: (String, bool),
     tx: (String, IpAddr, Option<u8>),
@@ -84,7 +84,11 @@ struct Garp {
 /// What must be equal for a unit to be kept across a reload: its plan without the places
 /// it was written at (editing a comment moves every line) and without a non-owner's
 /// priority, which is changed in place. Becoming or ceasing to be the owner (255) restarts.
-fn restart_key(key: &(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)) -> serde_json::Value {
+/// A slot's definition: its instances (shared with the slot's members, so each instance's
+/// plan is held once) and its sync group.
+type SlotKey = (Vec<Rc<VrrpInstance>>, Option<vigil_plan::SyncGroup>);
+
+fn restart_key(key: &SlotKey) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m) => {
@@ -95,7 +99,8 @@ fn restart_key(key: &(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)) -> serd
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(key).unwrap_or_default();
+    let insts: Vec<&VrrpInstance> = key.0.iter().map(|i| &**i).collect();
+    let mut v = serde_json::to_value((insts, &key.1)).unwrap_or_default();
     strip(&mut v);
     if let Some(insts) = v.get_mut(0).and_then(|i| i.as_array_mut()) {
         for i in insts.iter_mut().filter_map(|i| i.as_object_mut()) {
@@ -115,7 +120,7 @@ type VridTable = Vec<Vec<(usize, usize)>>;
 
 struct Slot {
     /// The definition it was built from, to tell on reload whether it changed.
-    key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>),
+    key: SlotKey,
     unit: Unit,
     insts: Vec<Inst>,
     /// A sync group's state as last written to the notify FIFOs (all members in it).
@@ -272,18 +277,24 @@ impl Daemon {
     fn apply(&mut self, plan: Plan) -> Result<(), StartError> {
         // Scripts that may not run (missing, not executable, insecure under
         // enable_script_security) are taken out first, as keepalived does.
-        let plan = crate::security::vet_plan(plan, &crate::security::RealFs);
+        let mut plan = crate::security::vet_plan(plan, &crate::security::RealFs);
+        // Each instance's plan is held once, by its slot and members: the daemon's copy of the
+        // plan keeps everything else.
+        let instances: Vec<Rc<VrrpInstance>> = std::mem::take(&mut plan.vrrp_instances)
+            .into_iter()
+            .map(Rc::new)
+            .collect();
         // Work out the new units first: a plan whose instances cannot run is refused whole.
-        let mut wanted: Vec<(Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)> = Vec::new();
+        let mut wanted: Vec<SlotKey> = Vec::new();
         for g in &plan.sync_groups {
-            let members: Vec<VrrpInstance> = g
+            let members: Vec<Rc<VrrpInstance>> = g
                 .members
                 .iter()
-                .filter_map(|m| plan.vrrp_instances.iter().find(|i| &i.name == m).cloned())
+                .filter_map(|m| instances.iter().find(|i| &i.name == m).cloned())
                 .collect();
             wanted.push((members, Some(g.clone())));
         }
-        for i in &plan.vrrp_instances {
+        for i in &instances {
             if i.sync_group.is_none() || !plan.sync_groups.iter().any(|g| g.members.contains(&i.name)) {
                 wanted.push((vec![i.clone()], None));
             }
@@ -460,7 +471,7 @@ impl Daemon {
         self.slots[idx] = slot;
     }
 
-    fn build_slot(&mut self, key: (Vec<VrrpInstance>, Option<vigil_plan::SyncGroup>)) -> Result<Slot, StartError> {
+    fn build_slot(&mut self, key: SlotKey) -> Result<Slot, StartError> {
         let mut cores = Vec::new();
         let mut insts = Vec::new();
         for p in &key.0 {
@@ -1409,9 +1420,10 @@ impl Signals {
 
 #[cfg(test)]
 mod reload_tests {
-    use super::restart_key;
+    use super::{restart_key, SlotKey};
+    use std::rc::Rc;
 
-    fn key(priority: u8, line: u32) -> (Vec<vigil_plan::VrrpInstance>, Option<vigil_plan::SyncGroup>) {
+    fn key(priority: u8, line: u32) -> SlotKey {
         let text = format!(
             r#"{{"plan_version": 1, "source": {{"file": "k.conf"}}, "vrrp_instances": [{{
                 "name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "version": 3,
@@ -1421,7 +1433,8 @@ mod reload_tests {
                 "garp": {{"master_delay_ms": 5000, "master_repeat": 5, "lower_prio_delay_ms": 5000, "lower_prio_repeat": 5}},
                 "origin": {{"file": "k.conf", "line": {line}}}}}]}}"#
         );
-        (crate::load_plan(&text).expect("plan").vrrp_instances, None)
+        let insts = crate::load_plan(&text).expect("plan").vrrp_instances;
+        (insts.into_iter().map(Rc::new).collect(), None)
     }
 
     #[test]
@@ -1431,7 +1444,7 @@ mod reload_tests {
         assert_ne!(restart_key(&key(100, 1)), restart_key(&key(255, 1)));
         assert_ne!(restart_key(&key(255, 1)), restart_key(&key(254, 1)));
         let mut other = key(100, 1);
-        other.0[0].virtual_router_id = 52;
+        Rc::make_mut(&mut other.0[0]).virtual_router_id = 52;
         assert_ne!(restart_key(&key(100, 1)), restart_key(&other));
     }
 }
