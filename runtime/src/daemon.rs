@@ -429,6 +429,19 @@ impl Daemon {
                 by_vrid[usize::from(inst.plan.virtual_router_id)].push((s, m));
             }
         }
+        // The GARP / NA sockets every instance may need, opened now rather than on its first
+        // takeover (looking the interface up is a netlink dump: tens of milliseconds).
+        let wanted: std::collections::BTreeSet<(u32, bool)> = self
+            .slots
+            .iter()
+            .flat_map(|s| &s.insts)
+            .flat_map(|i| i.addrs.iter().map(|a| (a.index, a.addr.is_ipv6())))
+            .collect();
+        for (index, v6) in wanted {
+            if let Err(e) = self.garp_tx.get(index, v6) {
+                warn!(interface = index, error = %e, "cannot open a packet socket for GARP/NA (will retry when announcing)");
+            }
+        }
         let watch = self.statics.needs_route_events()
             || self
                 .slots
@@ -960,17 +973,36 @@ impl Daemon {
     }
 
     fn timers(&mut self) {
-        let now = self.now();
         let mut acts = std::mem::take(&mut self.acts);
         let mut scratch = std::mem::take(&mut self.scratch);
-        for idx in 0..self.slots.len() {
-            if self.slots[idx].deadline.is_some_and(|d| d <= now) {
-                let mut slot = self.take_slot(idx);
-                acts.clear();
-                slot.unit.timer_into(now, &mut scratch, &mut acts);
-                self.carry_out(&mut slot, acts.drain(..));
-                self.put_slot(idx, slot);
+        // Adverts first: what else a timer brought (a takeover's addresses, GARPs,
+        // notifications) is queued and done one unit at a time, with the adverts that fell
+        // due meanwhile sent between them. With many instances taking over at once, no
+        // instance's advert waits for more than one other's netlink round trips.
+        let mut later: std::collections::VecDeque<(usize, Vec<(usize, Action)>)> = Default::default();
+        loop {
+            let now = self.now();
+            for idx in 0..self.slots.len() {
+                if self.slots[idx].deadline.is_some_and(|d| d <= now) {
+                    let mut slot = self.take_slot(idx);
+                    acts.clear();
+                    slot.unit.timer_into(now, &mut scratch, &mut acts);
+                    if acts.iter().all(|(_, a)| matches!(a, Action::SendAdvert { .. })) {
+                        self.carry_out(&mut slot, acts.drain(..));
+                    } else {
+                        let (sends, rest): (Vec<_>, Vec<_>) = acts
+                            .drain(..)
+                            .partition(|(_, a)| matches!(a, Action::SendAdvert { .. }));
+                        self.carry_out(&mut slot, sends);
+                        later.push_back((idx, rest));
+                    }
+                    self.put_slot(idx, slot);
+                }
             }
+            let Some((idx, rest)) = later.pop_front() else { break };
+            let mut slot = self.take_slot(idx);
+            self.carry_out(&mut slot, rest);
+            self.put_slot(idx, slot);
         }
         self.acts = acts;
         self.scratch = scratch;
@@ -1304,6 +1336,29 @@ struct GarpSenders {
     tx: HashMap<(u32, bool), Box<dyn pnet_datalink::DataLinkSender>>,
 }
 
+impl GarpSenders {
+    /// The sender of interface `index` for a family, opened if need be (`None`: pnet does not
+    /// know the interface).
+    fn get(&mut self, index: u32, v6: bool) -> std::io::Result<Option<&mut Box<dyn pnet_datalink::DataLinkSender>>> {
+        use std::collections::hash_map::Entry;
+        Ok(Some(match self.tx.entry((index, v6)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => {
+                let iface = match self.ifaces.entry(index) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(v) => {
+                        let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
+                            return Ok(None);
+                        };
+                        v.insert(iface)
+                    }
+                };
+                v.insert(packet_sender(iface, v6)?)
+            }
+        }))
+    }
+}
+
 /// Gratuitous ARPs for the IPv4 and unsolicited NAs for the IPv6 announcements of instance
 /// `name`, in order, each from its interface's MAC through the interface's packet socket for
 /// that family (reopened after a send fails: the interface may have been recreated).
@@ -1315,26 +1370,13 @@ fn announce(host: &Host, senders: &mut GarpSenders, name: &str, frames: &[crate:
         };
         let Some(mac) = link.mac else { continue };
         let v6 = addr.is_ipv6();
-        let tx = match senders.tx.entry((index, v6)) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let iface = match senders.ifaces.entry(index) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        let Some(iface) = pnet_datalink::interfaces().into_iter().find(|i| i.index == index) else {
-                            continue;
-                        };
-                        v.insert(iface)
-                    }
-                };
-                match packet_sender(iface, v6) {
-                    Ok(tx) => v.insert(tx),
-                    Err(e) => {
-                        warn!(instance = %name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
-                        failed.push((index, v6));
-                        continue;
-                    }
-                }
+        let tx = match senders.get(index, v6) {
+            Ok(Some(tx)) => tx,
+            Ok(None) => continue,
+            Err(e) => {
+                warn!(instance = %name, interface = %link.name, error = %e, "cannot open a packet socket for GARP/NA");
+                failed.push((index, v6));
+                continue;
             }
         };
         let frame = match addr {
