@@ -284,6 +284,19 @@ impl Daemon {
             .into_iter()
             .map(Rc::new)
             .collect();
+        // An instance on an interface that does not exist: keepalived refuses the whole
+        // configuration ("Non-existent interface specified in configuration") unless
+        // dynamic_interfaces (refused by vigild). Checked before anything changes, so a
+        // reload is refused with the running plan untouched.
+        for i in &instances {
+            let ifname = i.interface.as_deref().unwrap_or_default();
+            if self.host.link(ifname).is_none() {
+                return Err(StartError(format!(
+                    "{}:{}: vrrp_instance {}: interface {ifname} does not exist (keepalived refuses such a configuration too)",
+                    i.origin.file, i.origin.line, i.name
+                )));
+            }
+        }
         // Work out the new units first: a plan whose instances cannot run is refused whole.
         let mut wanted: Vec<SlotKey> = Vec::new();
         for g in &plan.sync_groups {
