@@ -148,6 +148,24 @@ impl Slot {
             .min();
         self.garp_pending = self.insts.iter().any(|i| !i.garp.pending.is_empty());
     }
+
+    fn wake(&self) -> Wake {
+        Wake {
+            unit: self.deadline.map_or(u64::MAX, |t| t.0),
+            garp: self.garp_due,
+            garp_pending: self.garp_pending,
+        }
+    }
+}
+
+/// A slot's cached deadlines, kept beside the slots in a compact array: the loop scans it
+/// on every pass, and striding over the slots themselves cost a cache miss each.
+#[derive(Clone, Copy)]
+struct Wake {
+    /// The unit's deadline (µs since the epoch; `u64::MAX`: none).
+    unit: u64,
+    garp: Option<Instant>,
+    garp_pending: bool,
 }
 
 /// What `vigild run` needs to know besides the plan.
@@ -171,6 +189,8 @@ pub struct Daemon {
     pacing: crate::garp::Pacing,
     rx: rustc_hash::FxHashMap<(String, bool), RxSocket>,
     tx: rustc_hash::FxHashMap<(String, IpAddr, Option<u8>), Rc<TxSocket>>,
+    /// `slots[i].wake()`, kept up to date by `put_slot`.
+    wake: Vec<Wake>,
     /// The receive sockets' keys, in poll order.
     rx_order: Rc<[(String, bool)]>,
     /// Per receive socket, per VRID: the (slot, member) pairs an advert goes to.
@@ -234,6 +254,7 @@ impl Daemon {
             rx: Default::default(),
             tx: Default::default(),
             rx_order: Rc::from(Vec::new()),
+            wake: Vec::new(),
             by_vrid: Default::default(),
             scratch: Vec::new(),
             acts: Vec::new(),
@@ -418,6 +439,7 @@ impl Daemon {
                 },
             }
         }
+        self.wake = self.slots.iter().map(Slot::wake).collect();
         // Sockets nobody uses any more are closed.
         let rx_used: Vec<(String, bool)> = self
             .slots
@@ -494,6 +516,9 @@ impl Daemon {
     }
     fn put_slot(&mut self, idx: usize, mut slot: Slot) {
         slot.note_deadlines();
+        if let Some(w) = self.wake.get_mut(idx) {
+            *w = slot.wake();
+        }
         self.slots[idx] = slot;
     }
 
@@ -903,8 +928,8 @@ impl Daemon {
         let host = &self.host;
         let senders = &mut self.garp_tx;
         let pacing = &mut self.pacing;
-        for slot in &mut self.slots {
-            if slot.garp_due.is_none_or(|d| d > now) && !slot.garp_pending {
+        for (slot, wake) in self.slots.iter_mut().zip(self.wake.iter_mut()) {
+            if wake.garp.is_none_or(|d| d > now) && !wake.garp_pending {
                 continue;
             }
             for inst in &mut slot.insts {
@@ -935,21 +960,20 @@ impl Daemon {
                 }
             }
             slot.note_deadlines();
+            *wake = slot.wake();
         }
     }
 
     fn next_wake(&self) -> Option<Instant> {
         let mut best: Option<Instant> = None;
         let mut consider = |t: Instant| best = Some(best.map_or(t, |b| b.min(t)));
-        let mut unit_due: Option<Time> = None;
-        for slot in &self.slots {
-            if let Some(d) = slot.deadline {
-                unit_due = Some(unit_due.map_or(d, |b| b.min(d)));
-            }
-            if let Some(at) = slot.garp_due {
+        let mut unit_due = u64::MAX;
+        for (slot, wake) in self.slots.iter().zip(&self.wake) {
+            unit_due = unit_due.min(wake.unit);
+            if let Some(at) = wake.garp {
                 consider(at);
             }
-            if slot.garp_pending {
+            if wake.garp_pending {
                 for inst in &slot.insts {
                     if let Some(at) = self.pacing.due(&inst.garp.pending) {
                         consider(at);
@@ -957,8 +981,8 @@ impl Daemon {
                 }
             }
         }
-        if let Some(Time(us)) = unit_due {
-            consider(self.epoch + Duration::from_micros(us));
+        if unit_due != u64::MAX {
+            consider(self.epoch + Duration::from_micros(unit_due));
         }
         for s in self.scripts.values() {
             if self.tracked(&s.name) {
@@ -996,7 +1020,7 @@ impl Daemon {
         loop {
             let now = self.now();
             for idx in 0..self.slots.len() {
-                if self.slots[idx].deadline.is_some_and(|d| d <= now) {
+                if self.wake.get(idx).is_some_and(|w| w.unit <= now.0) {
                     let mut slot = self.take_slot(idx);
                     acts.clear();
                     slot.unit.timer_into(now, &mut scratch, &mut acts);
