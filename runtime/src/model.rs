@@ -71,6 +71,9 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         if i.interface.is_none() {
             refuse(at("without an interface"), o);
         }
+        if i.version == vigil_plan::VrrpVersion::V2 && i.family == vigil_plan::Family::Ipv6 {
+            refuse(at("version 2 over IPv6 (keepalived runs it; outside RFC 3768)"), o);
+        }
         if let Some(a) = &i.authentication {
             if a.kind == AuthKind::Ah {
                 refuse(at("auth_type AH"), o);
