@@ -31,9 +31,14 @@ pub fn lower_owned(parsed: &Parsed, mut ir: Config, source: p::Source) -> p::Pla
     let cx = Cx::new(parsed, &ir);
     let mut plan = p::Plan::empty(source);
     plan.global = cx.global();
+    // A static address without a dev goes on `default_interface` (keepalived's default eth0).
+    let default_if = cx.global.text("default_interface").unwrap_or("eth0");
     for s in ir.root.all("static_ipaddress") {
-        plan.static_addresses
-            .extend(s.lines().iter().filter_map(|l| cx.address(l)));
+        plan.static_addresses.extend(s.lines().iter().filter_map(|l| {
+            let mut a = cx.address(l)?;
+            a.dev.get_or_insert_with(|| default_if.to_string());
+            Some(a)
+        }));
     }
     for s in ir.root.all("static_routes") {
         plan.static_routes.extend(s.lines().iter().filter_map(|l| cx.route(l)));
@@ -392,6 +397,7 @@ impl<'a> Cx<'a> {
         for (kind, kw) in [
             ("script", "vrrp_script"),
             ("file", "track_file"),
+            ("file", "vrrp_track_file"),
             ("process", "vrrp_track_process"),
             ("bfd", "bfd_instance"),
         ] {
@@ -489,9 +495,13 @@ impl<'a> Cx<'a> {
     fn fifo(&self, name: &str, script: &str) -> Option<p::Fifo> {
         let g = self.global;
         let path = g.text(name)?.to_string();
+        let line = g.get(name);
+        let word = |k: usize| line.and_then(|s| s.arg(k)).map(|a| a.text.to_string());
         Some(p::Fifo {
             path,
             script: g.get(script).and_then(|s| self.command(s, true)),
+            user: word(1),
+            group: word(1).and(word(2)),
         })
     }
 
@@ -518,6 +528,7 @@ impl<'a> Cx<'a> {
         out.vrrp_gna_interval_ms = g.millis("vrrp_gna_interval").unwrap_or(0);
         out.vrrp_startup_delay_ms = g.millis("vrrp_startup_delay").unwrap_or(0);
         out.notify_fifo = self.fifo("notify_fifo", "notify_fifo_script");
+        out.no_email_faults = g.flag("no_email_faults");
         out.vrrp_notify_fifo = self.fifo("vrrp_notify_fifo", "vrrp_notify_fifo_script");
         out.lvs_notify_fifo = self.fifo("lvs_notify_fifo", "lvs_notify_fifo_script");
         if let Some(s) = g.get("lvs_timeouts") {
@@ -766,7 +777,8 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn notify(&self, b: &Block) -> p::Notify {
+    /// `priority_changes` is `notify_priority_changes` when written, else `fallback`.
+    fn notify(&self, b: &Block, fallback: bool) -> p::Notify {
         // keepalived keeps the first notify script of each kind.
         let first = |kw: &str| b.all(kw).next().and_then(|s| self.command(s, true));
         p::Notify {
@@ -775,9 +787,10 @@ impl<'a> Cx<'a> {
             fault: first("notify_fault"),
             stop: first("notify_stop"),
             deleted: first("notify_deleted"),
+            send_deleted: b.has("notify_deleted"),
             any: first("notify"),
             master_rx_lower_pri: first("notify_master_rx_lower_pri"),
-            priority_changes: b.flag("notify_priority_changes"),
+            priority_changes: b.opt_flag("notify_priority_changes").unwrap_or(fallback),
         }
     }
 
@@ -806,7 +819,7 @@ impl<'a> Cx<'a> {
                 members,
                 smtp_alert: self.smtp_alert(b, "smtp_alert_vrrp", false),
                 track: self.tracking(b),
-                notify: self.notify(b),
+                notify: self.notify(b, false),
                 tracking_weight: g.tracking_weight(),
                 origin: self.origin(s.site),
             });
@@ -991,7 +1004,17 @@ impl<'a> Cx<'a> {
                 .collect(),
             track,
             dont_track_primary: b.flag("dont_track_primary"),
-            notify: self.notify(b),
+            // Unwritten, the sync group's notify_priority_changes, else the global one.
+            notify: self.notify(b, {
+                let group = groups.iter().find(|g| g.members.contains(&name)).and_then(|g| {
+                    self.ir
+                        .root
+                        .blocks("vrrp_sync_group")
+                        .find(|(s, _)| name_of(s).as_deref() == Some(g.name.as_str()))
+                        .and_then(|(_, gb)| gb.opt_flag("notify_priority_changes"))
+                });
+                group.unwrap_or_else(|| self.global.flag("vrrp_notify_priority_changes"))
+            }),
             garp: garp(&eff.garp),
             vmac,
             down_timer_adverts: eff.down_timer_adverts.value,
@@ -1040,7 +1063,15 @@ impl<'a> Cx<'a> {
 
     fn track_files(&self) -> Vec<p::TrackFile> {
         let mut out = Vec::new();
-        for (s, b) in self.ir.root.blocks("track_file") {
+        // `vrrp_track_file` is the old spelling of the same block.
+        let blocks = self
+            .ir
+            .root
+            .settings
+            .iter()
+            .filter(|s| matches!(s.name(), "track_file" | "vrrp_track_file"))
+            .filter_map(|s| s.block().map(|b| (s, b)));
+        for (s, b) in blocks {
             let (Some(name), Some(file)) = (name_of(s), b.text("file")) else {
                 continue;
             };

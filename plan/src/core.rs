@@ -56,6 +56,8 @@ pub fn instance_config(i: &VrrpInstance, primary: IpAddr) -> InstanceConfig {
     cfg.skip_check_adv_addr = i.skip_check_adv_addr;
     cfg.down_timer_adverts = i.down_timer_adverts.clamp(1, 100);
     cfg.lower_prio_no_advert = i.lower_prio_no_advert;
+    // keepalived: "Cannot use unicast without any peers - going to fault state".
+    cfg.config_fault = i.unicast_fault_no_peer && i.unicast_peers.is_empty();
     cfg.higher_prio_send_advert = i.higher_prio_send_advert;
     cfg.owner_ignore_adverts = i.strict;
     cfg.v3_ipv4_checksum = if i.v3_checksum_as_v2 {

@@ -389,6 +389,9 @@ pub struct Global {
     /// (keepalived then sends none). Which objects alert is each object's `smtp_alert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<Smtp>,
+    /// `no_email_faults`: no alert for a change to FAULT.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_email_faults: bool,
     /// `lvs_sync_daemon`: the IPVS connection-synchronisation daemon, run as master on the
     /// node where `instance` is MASTER and as backup elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -523,6 +526,7 @@ impl Default for Global {
             lvs_timeout_udp_ms: None,
             dynamic_interfaces: false,
             smtp: None,
+            no_email_faults: false,
             lvs_sync_daemon: None,
             lvs_flush: false,
             lvs_flush_on_stop: FlushOnStop::None,
@@ -538,6 +542,12 @@ pub struct Fifo {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Command>,
+    /// The owner a FIFO keepalived creates is given (`notify_fifo PATH USER [GROUP]`); `None`:
+    /// the default script user (`keepalived_script` if it exists, else root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// An IP address with a prefix length; `prefix_len` is 0 with `any` for "default".
@@ -1026,14 +1036,21 @@ pub struct Notify {
     pub fault: Option<Command>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<Command>,
+    /// `notify_deleted SCRIPT`: run when a reload removes the instance (with `send_deleted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<Command>,
+    /// `notify_deleted`: a reload that removes the instance reports it DELETED (notify
+    /// script, FIFO, e-mail); without it keepalived reports FAULT (nothing if it was in FAULT).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub send_deleted: bool,
     /// `notify`: run on every change with TYPE NAME STATE PRIORITY appended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any: Option<Command>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_rx_lower_pri: Option<Command>,
-    /// Also report priority changes on the notify FIFO.
+    /// Also report effective-priority changes on the notify FIFOs (`MASTER_PRIORITY` /
+    /// `BACKUP_PRIORITY`). An instance's is the effective value: its own
+    /// `notify_priority_changes`, else its sync group's, else `vrrp_notify_priority_changes`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub priority_changes: bool,
 }
@@ -1769,8 +1786,15 @@ impl std::error::Error for LoadError {}
 /// Parses a plan, checking its version first so an old or new plan gets a clear message.
 /// Only the shape is checked: use [`load`] to also [validate](Plan::validate) it.
 pub fn from_json(text: &str) -> Result<Plan, LoadError> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(LoadError::Invalid)?;
-    match v.get("plan_version").and_then(|v| v.as_u64()) {
+    // The version first, skipping the rest without building it: a plan of another version
+    // may not fit the types. Then the plan itself, straight from the text (no JSON tree in
+    // between, which took several times the plan's size, and errors keep their line).
+    #[derive(Deserialize)]
+    struct Version {
+        plan_version: Option<serde_json::Value>,
+    }
+    let v: Version = serde_json::from_str(text).map_err(LoadError::Invalid)?;
+    match v.plan_version.as_ref().and_then(|v| v.as_u64()) {
         Some(n) if n == PLAN_VERSION as u64 => {}
         Some(n) => return Err(LoadError::Version { found: n }),
         None => {
@@ -1779,7 +1803,7 @@ pub fn from_json(text: &str) -> Result<Plan, LoadError> {
             )))
         }
     }
-    serde_json::from_value(v).map_err(LoadError::Invalid)
+    serde_json::from_str(text).map_err(LoadError::Invalid)
 }
 
 /// Parses a plan ([`from_json`]) and validates it ([`Plan::validate`]): what a runtime should

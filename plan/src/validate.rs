@@ -396,9 +396,8 @@ impl V {
         if i.advert_int_ms == 0 {
             self.err(format!("{path}.advert_int_ms"), "must be more than 0");
         }
-        if i.version == VrrpVersion::V2 && i.family == Family::Ipv6 {
-            self.err(format!("{path}.version"), "VRRPv2 is IPv4 only");
-        }
+        // VRRPv2 over IPv6 is outside RFC 3768, but keepalived 2.2.7 runs it ("VRRP Version =
+        // 2", "Using Native IPv6" in its dump): a plan says so, and a runtime may refuse it.
         if i.authentication.is_some() && i.version != VrrpVersion::V2 {
             self.err(format!("{path}.authentication"), "only VRRPv2 has authentication");
         }

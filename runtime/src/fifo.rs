@@ -45,7 +45,28 @@ impl NotifyFifos {
         for f in global.into_iter().chain(vrrp) {
             let path = PathBuf::from(&f.path);
             let created = match nix::unistd::mkfifo(&path, Mode::from_bits_truncate(0o644)) {
-                Ok(()) => true,
+                Ok(()) => {
+                    // Owned by its user (the default script user when none is written).
+                    let owner = vigil_plan::Command {
+                        argv: Vec::new(),
+                        user: f.user.clone(),
+                        group: f.group.clone(),
+                    };
+                    match crate::security::identity(&owner, false) {
+                        Ok(Some((uid, gid))) => {
+                            if let Err(e) = nix::unistd::chown(
+                                &path,
+                                Some(nix::unistd::Uid::from_raw(uid)),
+                                Some(nix::unistd::Gid::from_raw(gid)),
+                            ) {
+                                warn!(fifo = %f.path, error = %e, "cannot give the notify FIFO its owner");
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => warn!(fifo = %f.path, "{e}: the notify FIFO stays root's"),
+                    }
+                    true
+                }
                 Err(nix::errno::Errno::EEXIST) => false,
                 Err(e) => {
                     warn!(fifo = %f.path, error = %e, "cannot create the notify FIFO");
@@ -103,12 +124,41 @@ mod tests {
     use std::io::Read;
 
     #[test]
+    fn a_created_fifo_belongs_to_its_user() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIP: not root (chown needs it)");
+            return;
+        }
+        let Ok(Some(nobody)) = nix::unistd::User::from_name("nobody") else {
+            eprintln!("SKIP: no user nobody");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let fifo = Fifo {
+            path: path.display().to_string(),
+            script: None,
+            user: Some("nobody".into()),
+            group: None,
+        };
+        let mut n = Notifier::default();
+        let mut f = NotifyFifos::open(Some(&fifo), None, &mut n, None);
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(&path).unwrap();
+        assert_eq!((m.uid(), m.gid()), (nobody.uid.as_raw(), nobody.gid.as_raw()));
+        assert_eq!(m.mode() & 0o777, 0o644);
+        f.close();
+    }
+
+    #[test]
     fn lines_go_to_the_fifo_which_is_removed_when_created_here() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fifo");
         let fifo = Fifo {
             path: path.display().to_string(),
             script: None,
+            user: None,
+            group: None,
         };
         let mut n = Notifier::default();
         let mut f = NotifyFifos::open(Some(&fifo), Some(&fifo), &mut n, None);

@@ -25,6 +25,7 @@ pub mod procs;
 pub mod routing;
 pub mod rtnames;
 pub mod scripts;
+pub mod security;
 pub mod smtp;
 pub mod sockets;
 pub mod wire;

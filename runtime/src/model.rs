@@ -38,7 +38,6 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
     for (set, name) in [
         (g.lvs_notify_fifo.is_some(), "lvs_notify_fifo"),
         (g.lvs_sync_daemon.is_some(), "lvs_sync_daemon"),
-        (g.enable_script_security, "enable_script_security"),
         (g.dynamic_interfaces, "dynamic_interfaces"),
     ] {
         if set {
@@ -46,13 +45,16 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         }
     }
     for a in &plan.static_addresses {
-        refuse(format!("static_ipaddress {}", a.address), Some(&a.origin));
+        if a.dev.is_none() {
+            refuse(format!("static_ipaddress {} without a dev", a.address), Some(&a.origin));
+        }
+        address_refusals(a, &|what| format!("static_ipaddress {} {what}", a.address), &mut refuse);
     }
     for r in &plan.static_routes {
-        refuse("static_routes".into(), Some(&r.origin));
+        route_refusals(r, &|what| format!("static_routes {what}"), &mut refuse);
     }
     for r in &plan.static_rules {
-        refuse("static_rules".into(), Some(&r.origin));
+        rule_refusals(r, &|what| format!("static_rules {what}"), &mut refuse);
     }
     for b in &plan.bfd_instances {
         refuse(format!("bfd_instance {}", b.name), Some(&b.origin));
@@ -63,16 +65,14 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
             Some(&vs.origin),
         );
     }
-    for s in &plan.vrrp_scripts {
-        if s.command.group.is_some() {
-            refuse(format!("vrrp_script {} script group", s.name), Some(&s.origin));
-        }
-    }
     for i in &plan.vrrp_instances {
         let at = |what: &str| format!("vrrp_instance {} {what}", i.name);
         let o = Some(&i.origin);
         if i.interface.is_none() {
             refuse(at("without an interface"), o);
+        }
+        if i.version == vigil_plan::VrrpVersion::V2 && i.family == vigil_plan::Family::Ipv6 {
+            refuse(at("version 2 over IPv6 (keepalived runs it; outside RFC 3768)"), o);
         }
         if let Some(a) = &i.authentication {
             if a.kind == AuthKind::Ah {
@@ -95,65 +95,69 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
         {
             refuse(at("old_unicast_checksum"), o);
         }
-        if i.unicast_fault_no_peer {
-            refuse(at("unicast_fault_no_peer"), o);
-        }
         for r in &i.virtual_routes {
-            refuse(at("virtual_routes"), Some(&r.origin));
+            route_refusals(r, &|what| at(&format!("virtual_routes {what}")), &mut refuse);
         }
         for r in &i.virtual_rules {
-            refuse(at("virtual_rules"), Some(&r.origin));
+            rule_refusals(r, &|what| at(&format!("virtual_rules {what}")), &mut refuse);
         }
         for a in i.virtual_addresses.iter().chain(&i.excluded_addresses) {
-            for (set, what) in [
-                (a.track_group.is_some(), "track_group"),
-                (a.use_vmac, "use_vmac"),
-                (a.peer.is_some(), "peer"),
-                (a.home, "home"),
-                (a.mngtmpaddr, "mngtmpaddr"),
-                (a.autojoin, "autojoin"),
-                (a.preferred_lft_ms.is_some(), "preferred_lft"),
-            ] {
-                if set {
-                    refuse(at(&format!("virtual_ipaddress {} {what}", a.address)), Some(&a.origin));
-                }
-            }
+            address_refusals(
+                a,
+                &|what| at(&format!("virtual_ipaddress {} {what}", a.address)),
+                &mut refuse,
+            );
         }
         for t in &i.track.bfds {
             refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
-        notify_refusals(&i.notify, &at, o, &mut refuse);
     }
     for sg in &plan.sync_groups {
         let at = |what: &str| format!("vrrp_sync_group {} {what}", sg.name);
-        let o = Some(&sg.origin);
         for t in &sg.track.bfds {
             refuse(at(&format!("track_bfd {}", t.name)), Some(&t.origin));
         }
-        notify_refusals(&sg.notify, &at, o, &mut refuse);
     }
     out
 }
 
-fn notify_refusals(
-    n: &vigil_plan::Notify,
+/// The options of an address vigild does not set.
+fn address_refusals(
+    a: &vigil_plan::Address,
     at: &dyn Fn(&str) -> String,
-    o: Option<&Origin>,
     refuse: &mut dyn FnMut(String, Option<&Origin>),
 ) {
     for (set, what) in [
-        (n.deleted.is_some(), "notify_deleted"),
-        (n.master_rx_lower_pri.is_some(), "notify_master_rx_lower_pri"),
-        (n.priority_changes, "notify_priority_changes"),
+        (a.track_group.is_some(), "track_group"),
+        (a.use_vmac, "use_vmac"),
+        (a.peer.is_some(), "peer"),
+        (a.home, "home"),
+        (a.mngtmpaddr, "mngtmpaddr"),
+        (a.autojoin, "autojoin"),
     ] {
         if set {
-            refuse(at(what), o);
+            refuse(at(what), Some(&a.origin));
         }
     }
-    for c in [&n.master, &n.backup, &n.fault, &n.stop, &n.any].into_iter().flatten() {
-        if c.group.is_some() {
-            refuse(at("notify script group"), o);
+}
+
+/// The options of a route vigild does not install.
+fn route_refusals(r: &vigil_plan::Route, at: &dyn Fn(&str) -> String, refuse: &mut dyn FnMut(String, Option<&Origin>)) {
+    for (set, what) in [
+        (!r.encap.is_empty(), "encap"),
+        (r.vrf.is_some(), "vrf"),
+        (r.track_group.is_some(), "track_group"),
+    ] {
+        if set {
+            refuse(at(what), Some(&r.origin));
         }
+    }
+}
+
+/// The options of a rule vigild does not install.
+fn rule_refusals(r: &vigil_plan::Rule, at: &dyn Fn(&str) -> String, refuse: &mut dyn FnMut(String, Option<&Origin>)) {
+    if r.track_group.is_some() {
+        refuse(at("track_group"), Some(&r.origin));
     }
 }
 
@@ -216,6 +220,45 @@ mod tests {
         assert_eq!(c.vips, ["10.0.0.100".parse::<IpAddr>().unwrap()]);
         assert_eq!(c.v3_ipv4_checksum, ChecksumForm::VrrpOnly);
         assert_eq!(send_ttl(&p.vrrp_instances[0]), Some(255));
+    }
+
+    #[test]
+    fn routes_rules_and_static_items_run_but_their_unsupported_options_are_refused() {
+        let route = |extra: &str, line: u32| {
+            format!(
+                r#"{{"family": "ipv4", "dst": {{"address": "10.9.0.0", "prefix_len": 16}}, "dev": "eth0"{extra}, "origin": {{"file": "k.conf", "line": {line}}}}}"#
+            )
+        };
+        let text = BASE
+            .replace(
+                r#""v3_checksum_as_v2": true,"#,
+                &format!(
+                    r#""v3_checksum_as_v2": true,
+                       "virtual_routes": [{}, {}],
+                       "virtual_rules": [{{"family": "ipv4", "action": "table", "target": 100, "origin": {{"file": "k.conf", "line": 12}}}}],"#,
+                    route("", 10),
+                    route(r#", "vrf": "blue""#, 11)
+                ),
+            )
+            .replace(
+                r#""vrrp_instances""#,
+                &format!(
+                    r#""static_addresses": [{{"address": "192.0.2.9", "prefix_len": 24, "dev": "eth0", "origin": {{"file": "k.conf", "line": 30}}}}],
+                       "static_routes": [{}],
+                       "static_rules": [{{"family": "ipv4", "action": "table", "target": 7, "track_group": "g", "origin": {{"file": "k.conf", "line": 33}}}}],
+                       "vrrp_instances""#,
+                    route(r#", "encap": ["mpls", "200"]"#, 31)
+                ),
+            );
+        let shown: Vec<String> = refusals(&plan(&text)).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "k.conf:31: static_routes encap",
+                "k.conf:33: static_rules track_group",
+                "k.conf:11: vrrp_instance VI_1 virtual_routes vrf",
+            ]
+        );
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub struct AddrSpec {
     pub label: Option<String>,
     pub nodad: bool,
     pub noprefixroute: bool,
+    /// IPv6: the preferred lifetime in seconds (0: deprecated, so it is not picked as a
+    /// source); `None`: forever.
+    pub preferred_lft: Option<u32>,
 }
 
 impl AddrSpec {
@@ -105,6 +108,10 @@ impl AddrSpec {
             // keepalived adds every IPv6 virtual address with IFA_F_NODAD: VRRP is its DAD.
             nodad: plan.nodad || plan.address.is_ipv6(),
             noprefixroute: plan.noprefixroute,
+            preferred_lft: plan
+                .preferred_lft_ms
+                .filter(|_| plan.address.is_ipv6())
+                .map(|ms| u32::try_from(ms / 1000).unwrap_or(u32::MAX - 1)),
         }
     }
 }
@@ -144,7 +151,8 @@ fn err(what: &str, e: impl std::fmt::Display) -> NetlinkError {
 }
 
 /// The RTM_NEWADDR (`add`) or RTM_DELADDR payload for `spec`, as keepalived builds it:
-/// IFA_LOCAL, and on add the broadcast, IFA_FLAGS and label.
+/// on an IPv6 add IFA_CACHEINFO when the preferred lifetime is not forever, IFA_LOCAL, and on
+/// add the broadcast, IFA_FLAGS and label.
 pub fn addr_request(spec: &AddrSpec, add: bool) -> Result<Ifaddrmsg, NetlinkError> {
     let family = if spec.addr.is_ipv6() {
         RtAddrFamily::Inet6
@@ -159,6 +167,14 @@ pub fn addr_request(spec: &AddrSpec, add: bool) -> Result<Ifaddrmsg, NetlinkErro
             .build()
             .map_err(|e| err("building an address attribute", e))
     };
+    if let (true, true, Some(pref)) = (add, spec.addr.is_ipv6(), spec.preferred_lft) {
+        // struct ifa_cacheinfo: preferred, valid (forever), cstamp, tstamp.
+        let mut ci = Vec::with_capacity(16);
+        for v in [pref, u32::MAX, 0, 0] {
+            ci.extend_from_slice(&v.to_ne_bytes());
+        }
+        attrs.push(attr(Ifa::Cacheinfo, ci)?);
+    }
     attrs.push(attr(Ifa::Local, octets(spec.addr))?);
     if add {
         if let Some(b) = spec.broadcast {
@@ -1204,6 +1220,7 @@ mod tests {
             label: Some("eth0:1".into()),
             nodad: false,
             noprefixroute: false,
+            preferred_lft: None,
         };
         let b = bytes(&addr_request(&spec, true).unwrap());
         // ifaddrmsg: family AF_INET, prefix 24, flags 0, scope 0, index 7.
@@ -1229,6 +1246,26 @@ mod tests {
         assert_eq!(b[0], 10);
         // IFA_LOCAL (20 bytes), then IFA_FLAGS (8) = IFA_F_NODAD.
         assert_eq!(&b[28..36], &[8, 0, 8, 0, 2, 0, 0, 0]);
+    }
+
+    #[test]
+    fn an_ipv6_host_address_is_added_deprecated_as_keepalived_adds_it() {
+        // The compiler's default for an IPv6 /128: preferred_lft 0.
+        let plan: vigil_plan::Address = serde_json::from_str(
+            r#"{"address": "fd00::10", "prefix_len": 128, "preferred_lft_ms": 0, "origin": {"file": "k", "line": 1}}"#,
+        )
+        .unwrap();
+        let spec = AddrSpec::of(&plan, 3);
+        assert_eq!(spec.preferred_lft, Some(0));
+        let b = bytes(&addr_request(&spec, true).unwrap());
+        // IFA_CACHEINFO (4 + 16) first: preferred 0, valid forever, then IFA_LOCAL.
+        assert_eq!(&b[8..12], &[20, 0, 6, 0]);
+        assert_eq!(&b[12..16], &[0, 0, 0, 0]);
+        assert_eq!(&b[16..20], &[0xff; 4]);
+        assert_eq!(&b[28..32], &[20, 0, 2, 0]);
+        // Removing sends no lifetime.
+        let d = bytes(&addr_request(&spec, false).unwrap());
+        assert_eq!(&d[8..12], &[20, 0, 2, 0]);
     }
 
     #[test]

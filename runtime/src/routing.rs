@@ -6,7 +6,9 @@
 //! `virtual_rules` are installed after its addresses when it becomes master and removed
 //! (rules, then routes) before them when it leaves master or stops; `static_ipaddress`,
 //! `static_routes` and `static_rules` are installed at start and removed at stop. A route or
-//! rule the kernel has already (EEXIST) is not ours and is not removed later. On reload an
+//! address the kernel has already (EEXIST) counts as installed, and is removed later like the
+//! others (keepalived's netlink layer takes EEXIST as success for those); a rule it has
+//! already is not ours and is left alone. On reload an
 //! unchanged item is kept as it is, a route changed only in what the kernel does not key it
 //! by is replaced in place, anything else removed and added. A tracked item (not `no_track`)
 //! removed behind our back is put back, as keepalived puts back static ones (for a virtual
@@ -257,6 +259,12 @@ impl Set {
                 *held = Held::Ours;
             }
             Ok(Outcome::Exists) if probe => {}
+            // keepalived takes EEXIST as success for a route or an address (and removes it
+            // later like any other), as a failure for a rule (left alone).
+            Ok(_) if !matches!(item, Item::Rule(_)) => {
+                info!("{what}: the kernel has it already; as keepalived, it counts as installed and is removed with the rest");
+                *held = Held::Ours;
+            }
             Ok(_) => {
                 warn!("{what}: the kernel has it already; not ours, it will not be removed (as keepalived)");
                 *held = Held::Foreign;

@@ -57,25 +57,33 @@ impl Health {
     }
 }
 
-/// How a plan command is run.
-fn command(argv: &[String], user: Option<&str>, extra: &[String]) -> Option<Command> {
-    let (prog, args) = argv.split_first()?;
+/// How a plan command is run: as its user and group (`crate::security::identity`).
+fn command(cmd: &vigil_plan::Command, extra: &[String]) -> Option<Command> {
+    let (prog, args) = cmd.argv.split_first()?;
     let mut c = Command::new(prog);
     c.args(args).args(extra);
     c.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     c.process_group(0);
-    if let Some(name) = user {
-        match nix::unistd::User::from_name(name) {
-            Ok(Some(u)) => {
-                c.uid(u.uid.as_raw()).gid(u.gid.as_raw());
-            }
-            _ => {
-                warn!(user = name, command = prog, "no such user: the script is not run");
-                return None;
-            }
+    match crate::security::identity(cmd, false) {
+        Ok(Some((uid, gid))) => {
+            c.uid(uid).gid(gid);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            warn!(command = prog, "{e}: the script is not run");
+            return None;
         }
     }
     Some(c)
+}
+
+/// `cmd` with the default user when it has none of its own.
+fn with_user(cmd: &vigil_plan::Command, default_user: Option<&str>) -> vigil_plan::Command {
+    let mut c = cmd.clone();
+    if c.user.is_none() {
+        c.user = default_user.map(str::to_string);
+    }
+    c
 }
 
 /// Kills a child's whole process group.
@@ -88,8 +96,7 @@ fn kill_group(child: &Child, sig: nix::sys::signal::Signal) {
 /// One tracked `vrrp_script`.
 pub struct TrackedScript {
     pub name: String,
-    argv: Vec<String>,
-    user: Option<String>,
+    cmd: vigil_plan::Command,
     interval: Duration,
     timeout: Duration,
     pub health: Health,
@@ -103,8 +110,7 @@ impl TrackedScript {
     pub fn new(s: &vigil_plan::VrrpScript, default_user: Option<&str>, now: Instant) -> TrackedScript {
         TrackedScript {
             name: s.name.clone(),
-            argv: s.command.argv.clone(),
-            user: s.command.user.clone().or(default_user.map(str::to_string)),
+            cmd: with_user(&s.command, default_user),
             interval: Duration::from_millis(s.interval_ms.max(1)),
             timeout: Duration::from_millis(if s.timeout_ms == 0 {
                 s.interval_ms.max(1)
@@ -172,7 +178,7 @@ impl TrackedScript {
         }
         if self.running.is_none() && now >= self.next_run {
             self.next_run = now + self.interval;
-            match command(&self.argv, self.user.as_deref(), &[]).map(|mut c| c.spawn()) {
+            match command(&self.cmd, &[]).map(|mut c| c.spawn()) {
                 Some(Ok(child)) => self.running = Some((child, now)),
                 Some(Err(e)) => {
                     warn!(script = %self.name, error = %e, "cannot start the script: counted as a failure");
@@ -203,8 +209,7 @@ pub struct Notifier {
 
 impl Notifier {
     pub fn run(&mut self, cmd: &vigil_plan::Command, default_user: Option<&str>, extra: &[String]) {
-        let user = cmd.user.as_deref().or(default_user);
-        if let Some(mut c) = command(&cmd.argv, user, extra) {
+        if let Some(mut c) = command(&with_user(cmd, default_user), extra) {
             match c.spawn() {
                 Ok(child) => self.children.push(child),
                 Err(e) => warn!(command = ?cmd.argv, error = %e, "cannot run the notify script"),

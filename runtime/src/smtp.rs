@@ -35,6 +35,7 @@ pub fn alert(router_id: &str, group: bool, name: &str, state: &str) -> Alert {
             "Entering FAULT state",
             "=> VRRP Instance is no longer owning VRRP VIPs <=",
         ),
+        "DELETED" => ("Deleted", "=> VRRP Deleted at reload <="),
         _ => ("Stopping", "=> VRRP Instance stopping <="),
     };
     let (kind, body) = if group {

@@ -20,7 +20,7 @@ const VRRP: i32 = vigil_vrrp::packet::IPPROTO_VRRP as i32;
 const RX_BUFFER: usize = 4 << 20;
 
 /// Classic BPF `ret #k` (BPF_RET | BPF_K): with k = 0, accept no byte of any packet.
-const BPF_RET_K: u16 = 0x06;
+pub(crate) const BPF_RET_K: u16 = 0x06;
 
 /// A received VRRP payload and what its IP header said.
 #[derive(Debug)]
@@ -161,7 +161,7 @@ pub struct TxSocket {
     pub src: IpAddr,
     pub ttl: Option<u8>,
     pub ifindex: u32,
-    ip_id: u16,
+    ip_id: std::cell::Cell<u16>,
 }
 
 impl TxSocket {
@@ -200,19 +200,23 @@ impl TxSocket {
             src,
             ttl,
             ifindex,
-            ip_id: 0,
+            ip_id: std::cell::Cell::new(0),
         })
     }
 
     /// Sends one encoded VRRP payload to `dst` (a multicast group or a unicast peer).
-    pub fn send(&mut self, payload: &[u8], dst: IpAddr) -> io::Result<()> {
+    /// Nothing is allocated: the IPv4 header and the payload go out as two slices.
+    pub fn send(&self, payload: &[u8], dst: IpAddr) -> io::Result<()> {
         match (self.src, dst) {
             (IpAddr::V4(src), IpAddr::V4(d)) => {
-                self.ip_id = self.ip_id.wrapping_add(1);
+                let id = self.ip_id.get().wrapping_add(1);
+                self.ip_id.set(id);
                 let ttl = if d.is_multicast() { 255 } else { self.ttl.unwrap_or(255) };
-                let mut pkt = wire::ipv4_header(src, d, ttl, self.ip_id, payload.len()).to_vec();
-                pkt.extend_from_slice(payload);
-                self.sock.send_to(&pkt, &SockAddr::from(SocketAddrV4::new(d, 0)))?;
+                let header = wire::ipv4_header(src, d, ttl, id, payload.len());
+                self.sock.send_to_vectored(
+                    &[io::IoSlice::new(&header), io::IoSlice::new(payload)],
+                    &SockAddr::from(SocketAddrV4::new(d, 0)),
+                )?;
             }
             (IpAddr::V6(_), IpAddr::V6(d)) => {
                 let scope = if d.is_multicast() || (d.segments()[0] & 0xffc0) == 0xfe80 {

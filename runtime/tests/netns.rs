@@ -521,3 +521,39 @@ fn smtp_alerts_reach_the_relay_as_keepalived_writes_them() {
         assert!(got.contains(want), "{want:?} not in what the relay got:\n{got}");
     }
 }
+
+#[test]
+fn a_plan_naming_a_missing_interface_is_refused_at_start_and_on_reload() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let vip = t.vip();
+    // keepalived 2.2.7 exits on it: "Non-existent interface specified in configuration".
+    let bad = t.plan(
+        "bad",
+        &instance("BACKUP", 150, V3_FAST, &format!("{vip}/24")).replace("interface eth0", "interface eth9"),
+    );
+    let refused = t.vigild(0, &bad);
+    let status = t.wait_exit(refused, Duration::from_secs(3)).expect("vigild exits");
+    assert!(!status.success());
+    let log = std::fs::read_to_string(t.dir.path().join("vigild0.log")).unwrap_or_default();
+    assert!(log.contains("interface eth9 does not exist"), "{log}");
+    // Running on a good plan, a reload naming it is refused and the instance keeps running.
+    let good = t.plan("good", &instance("BACKUP", 150, V3_FAST, &format!("{vip}/24")));
+    t.vigild(0, &good);
+    t.wait_holders(&vip, &[0], Duration::from_secs(3));
+    let out = Command::new(env!("CARGO_BIN_EXE_vigild"))
+        .arg("--socket")
+        .arg(t.dir.path().join("vigild0.sock"))
+        .arg("reload")
+        .arg(&bad)
+        .output()
+        .expect("vigild reload");
+    assert!(!out.status.success(), "the reload is refused");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("eth9"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.stays(&vip, &[0], Duration::from_millis(300));
+    assert_eq!(t.status(0)["instances"][0]["state"], "MASTER");
+}

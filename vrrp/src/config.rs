@@ -85,6 +85,9 @@ pub struct InstanceConfig {
     pub owner_ignore_adverts: bool,
     /// How v3 over IPv4 adverts are checksummed when sent (receive accepts both).
     pub v3_ipv4_checksum: ChecksumForm,
+    /// A configuration fault (keepalived's `num_config_faults`: `unicast_fault_no_peer`
+    /// without peers): the instance stays in FAULT whatever its trackers say.
+    pub config_fault: bool,
 }
 
 impl InstanceConfig {
@@ -115,6 +118,7 @@ impl InstanceConfig {
             higher_prio_send_advert: false,
             owner_ignore_adverts: false,
             v3_ipv4_checksum: ChecksumForm::PseudoHeader,
+            config_fault: false,
         }
     }
 

@@ -150,10 +150,10 @@ impl Instance {
     }
     /// Faulted, by itself or by its sync group.
     pub fn is_faulted(&self) -> bool {
-        self.fault || self.group_fault
+        self.fault || self.group_fault || self.cfg.config_fault
     }
     pub fn own_fault(&self) -> bool {
-        self.fault
+        self.fault || self.cfg.config_fault
     }
     pub fn wants_master(&self) -> bool {
         self.wants_master

@@ -60,6 +60,21 @@ impl Unit {
             Unit::Group(g) => g.handle_all(now, input),
         }
     }
+    /// As [`Unit::timer`], appending to `out` with `scratch` as the lone instance's buffer:
+    /// a master of many instances fires a timer per advert, and this allocates nothing.
+    pub fn timer_into(&mut self, now: Time, scratch: &mut Vec<Action>, out: &mut Vec<(usize, Action)>) {
+        match self {
+            Unit::Single(i) => {
+                if i.next_deadline().is_some_and(|d| d <= now) {
+                    scratch.clear();
+                    i.handle_into(now, Input::Timer, scratch);
+                    out.extend(scratch.drain(..).map(|a| (0, a)));
+                }
+            }
+            Unit::Group(g) => out.extend(g.timer(now)),
+        }
+    }
+
     pub fn timer(&mut self, now: Time) -> Vec<(usize, Action)> {
         match self {
             Unit::Single(i) => {

@@ -338,3 +338,18 @@ fn invalid_adverts_are_discarded() {
     assert_eq!(run.became_master_at(), None);
     insta::assert_snapshot!(run.log);
 }
+
+#[test]
+fn a_configuration_fault_keeps_the_instance_in_fault() {
+    // unicast_fault_no_peer without peers: FAULT at start, whatever the trackers say later.
+    let mut c = cfg(Version::V3, 255);
+    c.config_fault = true;
+    let mut i = Instance::new(c);
+    let acts = i.handle(Time(0), Input::Startup);
+    assert_eq!(i.state(), State::Fault, "{acts:?}");
+    i.handle(Time(10), Input::Fault);
+    i.handle(Time(20), Input::FaultCleared);
+    assert_eq!(i.state(), State::Fault);
+    assert_eq!(i.handle(Time(5 * S), Input::Timer), vec![]);
+    assert_eq!(i.state(), State::Fault);
+}
