@@ -1670,7 +1670,12 @@ fn extra(
         name,
         "plan_valid",
         plan.validate().map_or_else(
-            |e| e.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; "),
+            |e| {
+                e.iter()
+                    .map(|e| format!("{}: {}", e.path, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
             |()| "valid".to_string(),
         ),
         "valid",

@@ -479,13 +479,7 @@ impl V {
         }
     }
 
-    fn virtual_server(
-        &mut self,
-        path: &str,
-        vs: &VirtualServer,
-        vsgs: &HashMap<&str, bool>,
-        trackers: &Trackers<'_>,
-    ) {
+    fn virtual_server(&mut self, path: &str, vs: &VirtualServer, vsgs: &HashMap<&str, bool>, trackers: &Trackers<'_>) {
         // A service of firewall marks only (a group's too) has no protocol.
         let fwmark = match &vs.key {
             ServiceKey::Group { name } => match vsgs.get(name.as_str()) {

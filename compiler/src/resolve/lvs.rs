@@ -639,7 +639,8 @@ pub fn each_virtual_server_in<'t>(
         if let Service::Group { entries, .. } = &vs.service {
             let (v4, v6) = group_families(entries);
             match vs.family {
-                Some((f, by)) if (v4 && v6) || (v4 && f == Family::V6) || (v6 && f == Family::V4) => {
+                // (A group of both families clashes with either.)
+                Some((f, by)) if (v4 && f == Family::V6) || (v6 && f == Family::V4) => {
                     vs.group_clash = Some((f, by));
                 }
                 None if v4 != v6 => vs.family = Some((if v4 { Family::V4 } else { Family::V6 }, None)),
