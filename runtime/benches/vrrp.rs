@@ -66,9 +66,7 @@ fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
         let master = t.keepalived(0, &instances(n, 200, "MASTER", &interval, t.subnet));
         let backup_conf = instances(n, 100, "BACKUP", &interval, t.subnet);
         start(&mut t, which, 1, &backup_conf, "backup");
-        // keepalived's master of 100 instances takes seconds to settle (start-up, below):
-        // freezing it before would leave the backup master already, and no sample.
-        std::thread::sleep(Duration::from_millis(if n > 1 { 8000 } else { 2500 }));
+        std::thread::sleep(Duration::from_millis(2500));
         let cap = format!(
             "timeout 4 ip netns exec {} tshark -i br0 -f 'ip proto 112' -T fields -e frame.time_epoch -e ip.src -e vrrp.virt_rtr_id 2>/dev/null",
             t.bridge
