@@ -103,10 +103,20 @@ fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
         // Master-down as keepalived and vigild compute it for priority 100.
         let adver = interval_ms as f64;
         let down = 3.0 * adver + (256.0 - 100.0) * adver / 256.0;
+        let before = excess.len();
         for (vrid, b) in &first_backup {
             if let Some(m) = last_master.get(vrid) {
                 excess.push((b - m) * 1000.0 - down);
             }
+        }
+        if excess.len() == before {
+            // Say why a repetition gave nothing, rather than only a smaller sample count.
+            eprintln!(
+                "failover repetition without a sample: {} lines captured, {} VRIDs heard from the master, {} from the backup",
+                text.lines().count(),
+                last_master.len(),
+                first_backup.len()
+            );
         }
         t.signal(master, "CONT");
     }
