@@ -117,6 +117,9 @@ fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
                 last_master.len(),
                 first_backup.len()
             );
+            if std::env::var_os("VRRP_BENCH_DEBUG").is_some() {
+                eprintln!("{}", t.logs());
+            }
         }
         t.signal(master, "CONT");
     }
