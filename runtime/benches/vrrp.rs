@@ -57,26 +57,32 @@ fn start(t: &mut Topo, which: Impl, node: usize, conf: &str, name: &str) -> usiz
     }
 }
 
+/// A keepalived master (priority 200) of `n` instances on node 0 and the backup under test
+/// (priority 100) on node 1; once settled, the master gets `sig` while tshark on the bridge
+/// records `secs` seconds of adverts: (epoch seconds, source, `field`) per line.
+fn master_stops(which: Impl, n: u32, interval: &str, sig: &str, secs: u32, field: &str) -> (Topo, usize, String) {
+    let mut t = Topo::new(2);
+    let master = t.keepalived(0, &instances(n, 200, "MASTER", interval, t.subnet));
+    let backup_conf = instances(n, 100, "BACKUP", interval, t.subnet);
+    start(&mut t, which, 1, &backup_conf, "backup");
+    std::thread::sleep(Duration::from_millis(2500));
+    let cap = format!(
+        "timeout {secs} ip netns exec {} tshark -i br0 -f 'ip proto 112' -T fields -e frame.time_epoch -e ip.src -e {field} 2>/dev/null",
+        t.bridge
+    );
+    let capture = std::thread::spawn(move || sh_out(&cap));
+    std::thread::sleep(Duration::from_millis(1500));
+    t.signal(master, sig);
+    let text = capture.join().unwrap_or_default();
+    (t, master, text)
+}
+
 /// Median of the failover excess (ms) per instance, over `reps` freezes.
 fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
     let mut excess = Vec::new();
     for _ in 0..reps {
-        let mut t = Topo::new(2);
         let interval = format!("{}", interval_ms as f64 / 1000.0);
-        let master = t.keepalived(0, &instances(n, 200, "MASTER", &interval, t.subnet));
-        let backup_conf = instances(n, 100, "BACKUP", &interval, t.subnet);
-        start(&mut t, which, 1, &backup_conf, "backup");
-        // keepalived's master of 100 instances takes seconds to settle (start-up, below):
-        // freezing it before would leave the backup master already, and no sample.
-        std::thread::sleep(Duration::from_millis(if n > 1 { 8000 } else { 2500 }));
-        let cap = format!(
-            "timeout 4 ip netns exec {} tshark -i br0 -f 'ip proto 112' -T fields -e frame.time_epoch -e ip.src -e vrrp.virt_rtr_id 2>/dev/null",
-            t.bridge
-        );
-        let capture = std::thread::spawn(move || sh_out(&cap));
-        std::thread::sleep(Duration::from_millis(1500));
-        t.signal(master, "STOP");
-        let text = capture.join().unwrap_or_default();
+        let (mut t, master, text) = master_stops(which, n, &interval, "STOP", 4, "vrrp.virt_rtr_id");
         let (m_ip, b_ip) = (t.ip(0), t.ip(1));
         let mut last_master: HashMap<u32, f64> = HashMap::new();
         let mut first_backup: HashMap<u32, f64> = HashMap::new();
@@ -97,9 +103,22 @@ fn failover(which: Impl, n: u32, interval_ms: u64, reps: usize) -> Vec<f64> {
         // Master-down as keepalived and vigild compute it for priority 100.
         let adver = interval_ms as f64;
         let down = 3.0 * adver + (256.0 - 100.0) * adver / 256.0;
+        let before = excess.len();
         for (vrid, b) in &first_backup {
             if let Some(m) = last_master.get(vrid) {
                 excess.push((b - m) * 1000.0 - down);
+            }
+        }
+        if excess.len() == before {
+            // Say why a repetition gave nothing, rather than only a smaller sample count.
+            eprintln!(
+                "failover repetition without a sample: {} lines captured, {} VRIDs heard from the master, {} from the backup",
+                text.lines().count(),
+                last_master.len(),
+                first_backup.len()
+            );
+            if std::env::var_os("VRRP_BENCH_DEBUG").is_some() {
+                eprintln!("{}", t.logs());
             }
         }
         t.signal(master, "CONT");
@@ -224,19 +243,7 @@ fn reload_gap(which: Impl, n: u32) -> (f64, usize) {
 fn graceful(which: Impl, reps: usize) -> Vec<f64> {
     let mut excess = Vec::new();
     for _ in 0..reps {
-        let mut t = Topo::new(2);
-        let master = t.keepalived(0, &instances(1, 200, "MASTER", "0.05", t.subnet));
-        let backup = instances(1, 100, "BACKUP", "0.05", t.subnet);
-        start(&mut t, which, 1, &backup, "backup");
-        std::thread::sleep(Duration::from_millis(2500));
-        let cap = format!(
-            "timeout 3 ip netns exec {} tshark -i br0 -f 'ip proto 112' -T fields -e frame.time_epoch -e ip.src -e vrrp.prio 2>/dev/null",
-            t.bridge
-        );
-        let capture = std::thread::spawn(move || sh_out(&cap));
-        std::thread::sleep(Duration::from_millis(1500));
-        t.signal(master, "TERM");
-        let text = capture.join().unwrap_or_default();
+        let (t, _, text) = master_stops(which, 1, "0.05", "TERM", 3, "vrrp.prio");
         let (m_ip, b_ip) = (t.ip(0), t.ip(1));
         let mut zero = None;
         for line in text.lines() {
