@@ -34,6 +34,25 @@ fn words(line: &str) -> Vec<&str> {
     line.split(['#', '!']).next().unwrap_or("").split_whitespace().collect()
 }
 
+/// `words`, with braces split off as keepalived splits them (`unicast_peer{` opens a block).
+fn tokens(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for w in words(line) {
+        let mut rest = w;
+        while let Some(i) = rest.find(['{', '}']) {
+            if i > 0 {
+                out.push(&rest[..i]);
+            }
+            out.push(&rest[i..i + 1]);
+            rest = &rest[i + 1..];
+        }
+        if !rest.is_empty() {
+            out.push(rest);
+        }
+    }
+    out
+}
+
 impl Conf {
     pub fn new(text: &str) -> Conf {
         let mut c = Conf {
@@ -55,7 +74,7 @@ impl Conf {
         let mut stack: Vec<usize> = Vec::new();
         let mut prev_first = String::new();
         for (n, line) in self.lines.iter().enumerate() {
-            let w = words(line);
+            let w = tokens(line);
             let opens = w.iter().filter(|x| **x == "{").count();
             let closes = w.iter().filter(|x| **x == "}").count();
             if opens > closes {

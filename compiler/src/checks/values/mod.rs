@@ -4,6 +4,7 @@
 //! the arguments of a few keywords whose table type is `Ty::Custom` or too loose
 //! ([`check_args`]). Other value kinds are not checked yet.
 
+pub mod block_in_value_block;
 pub mod deprecated_route_word;
 pub mod invalid_address_line;
 pub mod invalid_route_line;
@@ -37,6 +38,7 @@ pub static ALL: &[&Check] = &[
     &invalid_track_line::CHECK,
     &invalid_smtp_server::CHECK,
     &invalid_status_code::CHECK,
+    &block_in_value_block::CHECK,
 ];
 
 /// Checks the lines of a value block of keyword `k`.
@@ -44,9 +46,15 @@ pub fn check_block(ctx: &mut Ctx<'_>, k: &'static Keyword, kind: ValueKind, bloc
     let is_static = k.name.starts_with("static_");
     for node in block.nodes() {
         let words = node.words();
-        // A line with a block of its own is a keyword swallowed by a block left open (the
-        // front end reports the brace): no address, route or rule to read.
-        if words.is_empty() || node.block().is_some() {
+        // A line with a block of its own: keepalived does not nest in a block of values (or
+        // a block left open swallowed it, which the front end reports).
+        if let Some(inner) = node.block() {
+            if !words.is_empty() {
+                block_in_value_block::report(ctx, k, block, node, inner);
+            }
+            continue;
+        }
+        if words.is_empty() {
             continue;
         }
         let (invalid, problems) = match kind {
