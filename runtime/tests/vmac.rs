@@ -187,3 +187,33 @@ fn vmac_matches_keepalived_and_elects_with_a_keepalived_peer() {
         "what vigild leaves at stop differs from keepalived"
     );
 }
+
+#[test]
+fn rp_filter_is_cleared_and_put_back_as_keepalived_does() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let ns = t.names[0].clone();
+    let set = format!("ip netns exec {ns} sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.lo.rp_filter=2");
+    topo::sh(&set);
+    let conf = config(&t, 200);
+    let ka = t.keepalived(0, &conf);
+    wait_holders(&t, &[0], Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(300));
+    let lo = || sh_out(&format!("ip netns exec {ns} cat /proc/sys/net/ipv4/conf/lo/rp_filter"));
+    let ka_master = snapshot(&t, 0) + &lo();
+    t.signal(ka, "TERM");
+    assert!(t.wait_exit(ka, Duration::from_secs(5)).is_some(), "keepalived stops");
+    let ka_stopped = snapshot(&t, 0) + &lo();
+    assert!(ka_master.contains("all rp_filter 0"), "{ka_master}");
+    assert!(ka_stopped.contains("all rp_filter 1"), "{ka_stopped}");
+
+    topo::sh(&set);
+    let plan = t.plan("a", &conf);
+    let v = t.vigild(0, &plan);
+    wait_holders(&t, &[0], Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(snapshot(&t, 0) + &lo(), ka_master, "as master\n{}", t.logs());
+    t.signal(v, "TERM");
+    assert!(t.wait_exit(v, Duration::from_secs(5)).is_some(), "vigild stops");
+    assert_eq!(snapshot(&t, 0) + &lo(), ka_stopped, "after stop");
+}
