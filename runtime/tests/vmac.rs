@@ -217,3 +217,43 @@ fn rp_filter_is_cleared_and_put_back_as_keepalived_does() {
     assert!(t.wait_exit(v, Duration::from_secs(5)).is_some(), "vigild stops");
     assert_eq!(snapshot(&t, 0) + &lo(), ka_stopped, "after stop");
 }
+
+#[test]
+fn a_reload_keeps_the_vmac_of_a_kept_instance_and_removes_a_dropped_ones() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let ns = t.names[0].clone();
+    let conf = config(&t, 200);
+    let plan = t.plan("a", &conf);
+    let v = t.vigild(0, &plan);
+    wait_holders(&t, &[0], Duration::from_secs(5));
+    let index = || {
+        sh_out(&format!(
+            "ip -n {ns} -o link show dev vrrp.51 2>/dev/null | cut -d: -f1"
+        ))
+    };
+    let first = index();
+    assert!(!first.trim().is_empty());
+    let reload = |t: &mut Topo, conf: &str| {
+        t.plan("a", conf);
+        t.signal(v, "HUP");
+        std::thread::sleep(Duration::from_millis(700));
+    };
+    // The same instance, its priority changed: kept in place, the same link.
+    let higher = config(&t, 210);
+    reload(&mut t, &higher);
+    assert_eq!(index(), first, "the VMAC is kept\n{}", t.logs());
+    assert_eq!(holders(&t), [0]);
+    // The instance gone (another VRID, no VMAC): its VMAC goes.
+    let other = config(&t, 200)
+        .replace("virtual_router_id 51", "virtual_router_id 52")
+        .replace("  use_vmac\n", "");
+    reload(&mut t, &other);
+    assert!(index().trim().is_empty(), "the VMAC is removed\n{}", t.logs());
+    // Back: created again.
+    reload(&mut t, &conf);
+    wait_holders(&t, &[0], Duration::from_secs(5));
+    t.signal(v, "TERM");
+    assert!(t.wait_exit(v, Duration::from_secs(5)).is_some(), "vigild stops");
+    assert!(index().trim().is_empty(), "removed at stop");
+}
