@@ -389,7 +389,9 @@ impl Vmacs {
                 label: None,
                 nodad: true,
                 noprefixroute: false,
-                preferred_lft: None,
+                // keepalived adds it deprecated (its address carries a preferred lifetime
+                // of 0): the advert socket is bound to it, nothing else picks it.
+                preferred_lft: Some(0),
             };
             nl.address(&spec, true)?;
         }

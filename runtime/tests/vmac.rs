@@ -257,3 +257,69 @@ fn a_reload_keeps_the_vmac_of_a_kept_instance_and_removes_a_dropped_ones() {
     assert!(t.wait_exit(v, Duration::from_secs(5)).is_some(), "vigild stops");
     assert!(index().trim().is_empty(), "removed at stop");
 }
+
+#[test]
+fn an_ipv6_vmac_matches_keepalived() {
+    require_root!();
+    let mut t = Topo::new(1);
+    let ns = t.names[0].clone();
+    let conf = "vrrp_instance VI_6 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority 200
+  version 3
+  advert_int 0.05
+  use_vmac
+  virtual_ipaddress {
+    fd00:51::100/64
+  }
+}
+"
+    .to_string();
+    let show = || {
+        let link: Vec<String> = sh_out(&format!("ip -n {ns} -d -o link show dev vrrp.51 2>/dev/null"))
+            .split_whitespace()
+            .filter(|w| w.contains(":00:5e:") || ["macvlan", "private", "none"].contains(w))
+            .map(str::to_string)
+            .collect();
+        let addrs = sh_out(&format!(
+            "ip -n {ns} -o -6 addr show dev vrrp.51 2>/dev/null | sed 's/^[0-9]*: //; s/\\\\.*//'; ip netns exec {ns} cat /proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6 2>/dev/null"
+        ));
+        format!("{}\n{addrs}", link.join(" "))
+    };
+    let has_vip = |s: &str| s.contains("fd00:51::100/64");
+    let wait = |t: &Topo, what: &str| {
+        let start = Instant::now();
+        loop {
+            let s = show();
+            if has_vip(&s) {
+                std::thread::sleep(Duration::from_millis(300));
+                return show();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{what}: no VIP\n{s}\n{}",
+                t.logs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let ka = t.keepalived(0, &conf);
+    let ka_master = wait(&t, "keepalived");
+    t.signal(ka, "TERM");
+    assert!(t.wait_exit(ka, Duration::from_secs(5)).is_some());
+    assert!(ka_master.contains("00:00:5e:00:02:33"), "{ka_master}");
+    let plan = t.plan("a", &conf);
+    let v = t.vigild(0, &plan);
+    let ours = wait(&t, "vigild");
+    t.signal(v, "TERM");
+    assert!(t.wait_exit(v, Duration::from_secs(5)).is_some());
+    assert_eq!(
+        ours,
+        ka_master,
+        "vigild's IPv6 VMAC differs from keepalived's\n{}",
+        t.logs()
+    );
+    assert!(show().trim().is_empty() || !show().contains("macvlan"));
+}
