@@ -261,7 +261,7 @@ fn a_reload_keeps_the_vmac_of_a_kept_instance_and_removes_a_dropped_ones() {
 #[test]
 fn an_ipv6_vmac_matches_keepalived() {
     require_root!();
-    let mut t = Topo::new(1);
+    let mut t = Topo::new(2);
     let ns = t.names[0].clone();
     let conf = "vrrp_instance VI_6 {
   state BACKUP
@@ -313,6 +313,12 @@ fn an_ipv6_vmac_matches_keepalived() {
     let plan = t.plan("a", &conf);
     let v = t.vigild(0, &plan);
     let ours = wait(&t, "vigild");
+    // A higher keepalived peer on a VMAC takes over, and gives back when it stops.
+    let peer = t.keepalived(1, &conf.replace("priority 200", "priority 250"));
+    until(&t, "the peer takes over", |t| v6_on(t, 1) && !v6_on(t, 0));
+    t.signal(peer, "TERM");
+    assert!(t.wait_exit(peer, Duration::from_secs(5)).is_some());
+    until(&t, "vigild takes back", |t| v6_on(t, 0));
     t.signal(v, "TERM");
     assert!(t.wait_exit(v, Duration::from_secs(5)).is_some());
     assert_eq!(
@@ -322,4 +328,16 @@ fn an_ipv6_vmac_matches_keepalived() {
         t.logs()
     );
     assert!(show().trim().is_empty() || !show().contains("macvlan"));
+}
+
+fn v6_on(t: &Topo, n: usize) -> bool {
+    sh_out(&format!("ip -n {} -6 addr show dev vrrp.51 2>/dev/null", t.names[n])).contains("fd00:51::100/64")
+}
+
+fn until(t: &Topo, what: &str, ok: impl Fn(&Topo) -> bool) {
+    let start = Instant::now();
+    while !ok(t) {
+        assert!(start.elapsed() < Duration::from_secs(5), "{what}\n{}", t.logs());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
