@@ -41,6 +41,8 @@ impl std::fmt::Display for StartError {
 struct Inst {
     plan: Rc<VrrpInstance>,
     ifname: String,
+    /// Its VMAC (`use_vmac`), which its addresses of its family go on.
+    vmac: Option<String>,
     rx: (String, bool),
     tx: (String, IpAddr, Option<u8>),
     /// The send socket of `tx` (shared with the other instances of that key).
@@ -210,6 +212,8 @@ pub struct Daemon {
     names: crate::rtnames::Names,
     /// `static_ipaddress`, `static_routes` and `static_rules`: installed while vigild runs.
     statics: crate::routing::Set,
+    /// The VMACs (`use_vmac`) vigild owns.
+    vmacs: crate::vmac::Vmacs,
 }
 
 /// Checks a plan as `vigild check` and `reload` do: valid, and nothing in it refused.
@@ -267,6 +271,7 @@ impl Daemon {
             buf: vec![0u8; 65536],
             names: crate::rtnames::Names::read(),
             statics: crate::routing::Set::default(),
+            vmacs: crate::vmac::Vmacs::default(),
         };
         d.apply(plan)?;
         Ok(d)
@@ -316,6 +321,21 @@ impl Daemon {
                     "{}:{}: vrrp_instance {}: interface {ifname} does not exist (keepalived refuses such a configuration too)",
                     i.origin.file, i.origin.line, i.name
                 )));
+            }
+        }
+        let mut wanted_vmacs = Vec::new();
+        for i in &instances {
+            let at = |e: String| StartError(format!("{}:{}: {e}", i.origin.file, i.origin.line));
+            if let Some(v) = crate::vmac::of(i).map_err(at)? {
+                self.vmacs.check(&v, &self.host).map_err(at)?;
+                let ll = if v.v6 && !v.xmit_base {
+                    let base = self.host.link(&v.base);
+                    let base_ll = base.and_then(|b| self.host.primary(b.index, true, &[]));
+                    crate::vmac::link_local(i, base_ll, base.and_then(|b| b.mac))
+                } else {
+                    None
+                };
+                wanted_vmacs.push((v, ll));
             }
         }
         // Work out the new units first: a plan whose instances cannot run is refused whole.
@@ -374,6 +394,13 @@ impl Daemon {
                 }
             }
         }
+        // VMACs: those of instances gone removed, the wanted ones created (before any socket is
+        // opened on them), as keepalived does when it loads a configuration.
+        let names: Vec<&str> = wanted_vmacs.iter().map(|(v, _)| v.name.as_str()).collect();
+        self.vmacs.remove_others(&self.netlink, &self.host, &names);
+        let recreated = self.vmacs.ensure(&self.netlink, &mut self.host, &wanted_vmacs);
+        self.rx.retain(|k, _| !recreated.contains(&k.0));
+        self.tx.retain(|k, _| !recreated.contains(&k.0));
         let default_user = plan.global.script_user.clone();
         let mut scripts = std::mem::take(&mut self.scripts);
         let mut new_scripts = HashMap::new();
@@ -538,6 +565,23 @@ impl Daemon {
                 })?
                 .clone();
             let v6 = p.family == vigil_plan::Family::Ipv6;
+            let vmac = crate::vmac::of(p).map_err(StartError)?;
+            let vmac_link = match &vmac {
+                Some(v) => Some(self.host.link(&v.name).cloned().ok_or_else(|| {
+                    StartError(format!(
+                        "{}:{}: vrrp_instance {}: its VMAC {} could not be set up",
+                        p.origin.file, p.origin.line, p.name, v.name
+                    ))
+                })?),
+                None => None,
+            };
+            // Adverts go out (and come in) on the VMAC unless vmac_xmit_base.
+            let sock_link = match (&vmac, &vmac_link) {
+                (Some(v), Some(l)) if !v.xmit_base => l.clone(),
+                _ => link.clone(),
+            };
+            // From the base's IPv4 address; an IPv6 VMAC has a link-local address of its own.
+            let src_link = if v6 { &sock_link } else { &link };
             let vips: Vec<IpAddr> = p
                 .virtual_addresses
                 .iter()
@@ -546,7 +590,7 @@ impl Daemon {
                 .collect();
             let primary = match p.src_ip {
                 Some(a) => a,
-                None => self.host.primary(link.index, v6, &vips).ok_or_else(|| {
+                None => self.host.primary(src_link.index, v6, &vips).ok_or_else(|| {
                     StartError(format!(
                         "{}:{}: vrrp_instance {}: interface {ifname} has no {} address to advertise from",
                         p.origin.file,
@@ -558,9 +602,10 @@ impl Daemon {
             };
             let cfg = model::instance_config(p, primary);
             let ttl = model::send_ttl(p);
-            let rx_key = (ifname.clone(), v6);
+            let sock_if = sock_link.name.clone();
+            let rx_key = (sock_if.clone(), v6);
             if !self.rx.contains_key(&rx_key) {
-                let s = RxSocket::open(v6, &ifname, link.index).map_err(|e| {
+                let s = RxSocket::open(v6, &sock_if, sock_link.index).map_err(|e| {
                     StartError(format!(
                         "vrrp_instance {}: opening the receive socket on {ifname}: {e}",
                         p.name
@@ -578,11 +623,11 @@ impl Daemon {
                     })?;
                 }
             }
-            let tx_key = (ifname.clone(), primary, ttl);
+            let tx_key = (sock_if.clone(), primary, ttl);
             let sock = match self.tx.get(&tx_key) {
                 Some(s) => s.clone(),
                 None => {
-                    let s = Rc::new(TxSocket::open(&ifname, link.index, primary, ttl).map_err(|e| {
+                    let s = Rc::new(TxSocket::open(&sock_if, sock_link.index, primary, ttl).map_err(|e| {
                         StartError(format!(
                             "vrrp_instance {}: opening the send socket on {ifname} from {primary}: {e}",
                             p.name
@@ -597,12 +642,16 @@ impl Daemon {
                 .iter()
                 .chain(&p.excluded_addresses)
                 .map(|a| {
+                    let own = match &vmac_link {
+                        Some(l) if crate::vmac::on_vmac(p, a) => l.index,
+                        _ => link.index,
+                    };
                     let index = a
                         .dev
                         .as_ref()
                         .and_then(|d| self.host.link(d))
                         .map(|l| l.index)
-                        .unwrap_or(link.index);
+                        .unwrap_or(own);
                     AddrSpec::of(a, index)
                 })
                 .collect();
@@ -611,6 +660,7 @@ impl Daemon {
             insts.push(Inst {
                 plan: p.clone(),
                 ifname,
+                vmac: vmac.map(|v| v.name),
                 rx: rx_key,
                 tx: tx_key,
                 sock,
@@ -647,7 +697,9 @@ impl Daemon {
     /// links and the scripts', files' and processes' states.
     fn trackers(&self, inst: &Inst, group: Option<&vigil_plan::SyncGroup>) -> (Vec<Tracker>, bool) {
         use vigil_plan::core::TrackKind;
-        let own_down = !inst.plan.dont_track_primary && !self.host.link(&inst.ifname).is_some_and(|l| l.up);
+        let up = |name: &str| self.host.link(name).is_some_and(|l| l.up);
+        let own_down =
+            !inst.plan.dont_track_primary && (!up(&inst.ifname) || inst.vmac.as_deref().is_some_and(|v| !up(v)));
         let t = vigil_plan::core::tracked_objects(&inst.plan, group)
             .into_iter()
             .map(|o| {
@@ -1251,6 +1303,7 @@ impl Daemon {
         }
         let mut statics = std::mem::take(&mut self.statics);
         statics.remove(&self.routes_ctx());
+        self.vmacs.shutdown(&self.netlink, &self.host);
         for s in self.scripts.values_mut() {
             s.stop();
         }

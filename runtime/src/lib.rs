@@ -28,6 +28,7 @@ pub mod scripts;
 pub mod security;
 pub mod smtp;
 pub mod sockets;
+pub mod vmac;
 pub mod wire;
 
 use vigil_plan::{LoadError, Plan, ValidationError};

@@ -79,8 +79,8 @@ pub fn refusals(plan: &Plan) -> Vec<Refusal> {
                 refuse(at("auth_type AH"), o);
             }
         }
-        if i.vmac.is_some() {
-            refuse(at("use_vmac / use_ipvlan"), o);
+        if i.vmac.as_ref().is_some_and(|v| v.kind == vigil_plan::VmacKind::Ipvlan) {
+            refuse(at("use_ipvlan"), o);
         }
         if i.strict && !i.accept && i.priority != 255 {
             refuse(
@@ -266,7 +266,7 @@ mod tests {
         let text = BASE
             .replace(
                 r#""v3_checksum_as_v2": true,"#,
-                r#""vmac": {"kind": "macvlan", "name": "vrrp.51"},
+                r#""vmac": {"kind": "ipvlan", "name": "vrrp.51"},
                    "track": {"processes": [{"name": "f", "origin": {"file": "k.conf", "line": 7}}]},"#,
             )
             .replace(
@@ -284,7 +284,7 @@ mod tests {
             shown,
             [
                 "k.conf:21: bfd_instance b",
-                "k.conf:1: vrrp_instance VI_1 use_vmac / use_ipvlan",
+                "k.conf:1: vrrp_instance VI_1 use_ipvlan",
                 "k.conf:8: vrrp_instance VI_1 track_bfd b",
             ]
         );

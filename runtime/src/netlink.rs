@@ -17,13 +17,19 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::net::UnixStream;
 
 /// An interface as the kernel reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Link {
     pub index: u32,
     pub name: String,
     /// Administratively up and with carrier (IFF_UP and IFF_RUNNING).
     pub up: bool,
     pub mac: Option<[u8; 6]>,
+    /// IFLA_INFO_KIND (`macvlan`, `veth`, ...), for a link that has one.
+    pub kind: Option<String>,
+    /// A macvlan's IFLA_MACVLAN_MODE (1 private, 2 VEPA, 4 bridge, 8 passthru, 16 source).
+    pub macvlan_mode: Option<u32>,
+    /// IFLA_LINK: the interface a macvlan (or VLAN, ...) sits on.
+    pub parent: Option<u32>,
 }
 
 /// An address on an interface.
@@ -743,6 +749,125 @@ pub fn rule_request(spec: &RuleSpec) -> Result<Rtmsg, NetlinkError> {
         .map_err(|e| err("building a rule request", e))
 }
 
+/// The nested attributes of `payload` as (type, payload) pairs; a truncated one ends the list.
+fn nested(payload: &[u8]) -> Vec<(u16, &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = payload;
+    while rest.len() >= 4 {
+        let len = usize::from(u16::from_ne_bytes([rest[0], rest[1]]));
+        let t = u16::from_ne_bytes([rest[2], rest[3]]) & 0x3fff;
+        if len < 4 || len > rest.len() {
+            break;
+        }
+        out.push((t, &rest[4..len]));
+        rest = &rest[((len + 3) & !3).min(rest.len())..];
+    }
+    out
+}
+
+const IFLA_INFO_KIND: u16 = 1;
+const IFLA_INFO_DATA: u16 = 2;
+const IFLA_MACVLAN_MODE: u16 = 1;
+/// MACVLAN_MODE_PRIVATE: the mode keepalived gives its VMACs.
+pub const MACVLAN_MODE_PRIVATE: u32 = 1;
+const IFLA_LINK: u16 = 5;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_ADDRESS: u16 = 1;
+const IFLA_LINKINFO: u16 = 18;
+const IFLA_AF_SPEC: u16 = 26;
+const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
+const IN6_ADDR_GEN_MODE_NONE: u8 = 1;
+
+/// IFLA_LINKINFO's kind, and a macvlan's mode.
+pub fn parse_linkinfo(payload: &[u8]) -> (Option<String>, Option<u32>) {
+    let mut kind = None;
+    let mut data: &[u8] = &[];
+    for (t, p) in nested(payload) {
+        match t {
+            IFLA_INFO_KIND => kind = Some(String::from_utf8_lossy(p.strip_suffix(b"\0").unwrap_or(p)).into_owned()),
+            IFLA_INFO_DATA => data = p,
+            _ => {}
+        }
+    }
+    let mode = nested(data)
+        .into_iter()
+        .filter(|_| kind.as_deref() == Some("macvlan"))
+        .find_map(|(t, p)| (t == IFLA_MACVLAN_MODE).then(|| <[u8; 4]>::try_from(p).ok()).flatten())
+        .map(u32::from_ne_bytes);
+    (kind, mode)
+}
+
+/// A VMAC (`use_vmac`) to create or to change into one: a private-mode macvlan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MacvlanSpec {
+    pub name: String,
+    /// The interface it sits on.
+    pub parent: u32,
+    pub mac: [u8; 6],
+}
+
+fn ifinfo(index: u32, flags: Iff, change: Iff, attrs: Vec<(u16, Vec<u8>)>) -> Result<Ifinfomsg, NetlinkError> {
+    let mut buf: RtBuffer<Ifla, Buffer> = RtBuffer::new();
+    for (t, payload) in attrs {
+        buf.push(
+            RtattrBuilder::default()
+                .rta_type(Ifla::from(t))
+                .rta_payload(payload)
+                .build()
+                .map_err(|e| err("building a link attribute", e))?,
+        );
+    }
+    IfinfomsgBuilder::default()
+        .ifi_family(RtAddrFamily::Unspecified)
+        .ifi_type(Arphrd::from(0))
+        .ifi_index(i32::try_from(index).map_err(|e| err("interface index", e))?)
+        .ifi_flags(flags)
+        .ifi_change(change)
+        .rtattrs(buf)
+        .build()
+        .map_err(|e| err("building a link request", e))
+}
+
+/// The RTM_NEWLINK payload creating the macvlan `spec` (`update`: `None`), or turning the
+/// existing link of index `update` into it, as keepalived 2.2.7's `netlink_link_add_vmac`
+/// builds it: IFLA_LINKINFO (kind `macvlan`, mode private), then on create IFLA_LINK and
+/// IFLA_IFNAME, then IFLA_ADDRESS. Sent with `NLM_F_CREATE | NLM_F_EXCL` on create.
+pub fn macvlan_request(spec: &MacvlanSpec, update: Option<u32>) -> Result<Ifinfomsg, NetlinkError> {
+    let mut data = Vec::new();
+    raw_attr(&mut data, IFLA_MACVLAN_MODE, &MACVLAN_MODE_PRIVATE.to_ne_bytes());
+    let mut info = Vec::new();
+    raw_attr(&mut info, IFLA_INFO_KIND, b"macvlan");
+    raw_attr(&mut info, IFLA_INFO_DATA, &data);
+    let mut attrs = vec![(IFLA_LINKINFO, info)];
+    if update.is_none() {
+        attrs.push((IFLA_LINK, spec.parent.to_ne_bytes().to_vec()));
+        attrs.push((IFLA_IFNAME, spec.name.as_bytes().to_vec()));
+    }
+    attrs.push((IFLA_ADDRESS, spec.mac.to_vec()));
+    ifinfo(update.unwrap_or(0), Iff::empty(), Iff::empty(), attrs)
+}
+
+/// The RTM_NEWLINK payload that stops the kernel giving link `index` an IPv6 link-local
+/// address of its own (IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_ADDR_GEN_MODE none; RFC 5798
+/// 7.4), sent before the link is brought up, as keepalived does.
+pub fn addr_gen_mode_none_request(index: u32) -> Result<Ifinfomsg, NetlinkError> {
+    let mut inet6 = Vec::new();
+    raw_attr(&mut inet6, IFLA_INET6_ADDR_GEN_MODE, &[IN6_ADDR_GEN_MODE_NONE]);
+    let mut spec = Vec::new();
+    raw_attr(&mut spec, AF_INET6, &inet6);
+    ifinfo(index, Iff::empty(), Iff::empty(), vec![(IFLA_AF_SPEC, spec)])
+}
+
+/// The RTM_NEWLINK payload bringing link `index` up.
+pub fn link_up_request(index: u32) -> Result<Ifinfomsg, NetlinkError> {
+    ifinfo(index, Iff::UP, Iff::UP, Vec::new())
+}
+
+/// The RTM_DELLINK payload removing link `index`.
+pub fn del_link_request(index: u32) -> Result<Ifinfomsg, NetlinkError> {
+    ifinfo(index, Iff::empty(), Iff::empty(), Vec::new())
+}
+
 /// How a route or rule request ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -867,11 +992,23 @@ impl Netlink {
                 .ok()
                 .and_then(|b| <[u8; 6]>::try_from(b).ok());
             let flags = p.ifi_flags();
+            let (kind, macvlan_mode) = h
+                .get_attr_payload_as_with_len_borrowed::<&[u8]>(Ifla::Linkinfo)
+                .map(parse_linkinfo)
+                .unwrap_or_default();
+            let parent = h
+                .get_attr_payload_as_with_len_borrowed::<&[u8]>(Ifla::Link)
+                .ok()
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_ne_bytes);
             out.push(Link {
                 index: u32::try_from(*p.ifi_index()).unwrap_or(0),
                 name,
                 up: flags.contains(Iff::UP) && flags.contains(Iff::RUNNING),
                 mac,
+                kind,
+                macvlan_mode,
+                parent,
             });
         }
         Ok(out)
@@ -987,6 +1124,23 @@ impl Netlink {
         }
         Ok(())
     }
+
+    /// Sends a link request (RTM_NEWLINK or RTM_DELLINK) and waits for the kernel's answer.
+    pub fn link(&self, kind: Rtm, flags: NlmF, msg: Ifinfomsg, what: &str) -> Result<(), NetlinkError> {
+        let recv = self
+            .router
+            .send::<_, _, Rtm, Ifinfomsg>(kind, flags | NlmF::ACK, NlPayload::Payload(msg))
+            .map_err(|e| err(what, e))?;
+        for m in recv {
+            if let Err(e) = m {
+                return Err(match errno(&e) {
+                    Some(n) => err(what, std::io::Error::from_raw_os_error(n)),
+                    None => err(what, e),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -1016,7 +1170,7 @@ mod tests {
             index,
             name: name.into(),
             up: true,
-            mac: None,
+            ..Link::default()
         };
         Host {
             links: vec![link(7, "eth0"), link(8, "eth1")],
@@ -1207,6 +1361,79 @@ mod tests {
         );
         let b = rbytes(&rule_request(&spec).unwrap());
         assert_eq!(b, [2, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0]);
+    }
+
+    fn lbytes(m: &Ifinfomsg) -> Vec<u8> {
+        let mut c = Cursor::new(Vec::new());
+        m.to_bytes(&mut c).unwrap();
+        c.into_inner()
+    }
+
+    #[test]
+    fn builds_vmac_link_requests_as_keepalived_does() {
+        let spec = MacvlanSpec {
+            name: "vrrp.51".into(),
+            parent: 2,
+            mac: [0, 0, 0x5e, 0, 1, 51],
+        };
+        let b = lbytes(&macvlan_request(&spec, None).unwrap());
+        // ifinfomsg: AF_UNSPEC, type 0, index 0, flags 0, change 0.
+        assert_eq!(&b[..16], &[0u8; 16]);
+        let ne = |v: u16| v.to_ne_bytes();
+        let mut want = Vec::new();
+        // IFLA_LINKINFO (18) { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE private } }.
+        want.extend(ne(28));
+        want.extend(ne(18));
+        want.extend(ne(11));
+        want.extend(ne(1));
+        want.extend(b"macvlan\0");
+        want.extend(ne(12));
+        want.extend(ne(2));
+        want.extend(ne(8));
+        want.extend(ne(1));
+        want.extend(1u32.to_ne_bytes());
+        // IFLA_LINK (5) 2, IFLA_IFNAME (3) "vrrp.51" (no NUL, padded), IFLA_ADDRESS (1).
+        want.extend(ne(8));
+        want.extend(ne(5));
+        want.extend(2u32.to_ne_bytes());
+        want.extend(ne(11));
+        want.extend(ne(3));
+        want.extend(b"vrrp.51\0");
+        want.extend(ne(10));
+        want.extend(ne(1));
+        want.extend([0, 0, 0x5e, 0, 1, 51, 0, 0]);
+        assert_eq!(&b[16..], &want[..]);
+        // An update names the link by index and leaves out its parent and name.
+        let u = lbytes(&macvlan_request(&spec, Some(9)).unwrap());
+        assert_eq!(&u[4..8], &9i32.to_ne_bytes());
+        assert_eq!(u.len(), 16 + 28 + 12);
+        // The kernel's answer read back.
+        assert_eq!(parse_linkinfo(&want[4..28]), (Some("macvlan".into()), Some(1)));
+        assert_eq!(
+            parse_linkinfo(&[9, 0, 1, 0, b'v', b'e', b't', b'h', 0, 0, 0, 0]),
+            (Some("veth".into()), None)
+        );
+        assert_eq!(parse_linkinfo(&[200, 0, 1, 0]), (None, None));
+    }
+
+    #[test]
+    fn addr_gen_mode_link_up_and_delete() {
+        let b = lbytes(&addr_gen_mode_none_request(9).unwrap());
+        assert_eq!(&b[4..8], &9i32.to_ne_bytes());
+        // IFLA_AF_SPEC (26) { AF_INET6 (10) { IFLA_INET6_ADDR_GEN_MODE (8) u8 1 } }.
+        let mut want = Vec::new();
+        for (len, t) in [(16u16, 26u16), (12, 10), (5, 8)] {
+            want.extend(len.to_ne_bytes());
+            want.extend(t.to_ne_bytes());
+        }
+        want.extend([1, 0, 0, 0]);
+        assert_eq!(&b[16..], &want[..]);
+        let up = lbytes(&link_up_request(9).unwrap());
+        assert_eq!(up.len(), 16);
+        assert_eq!(&up[8..12], &1u32.to_ne_bytes());
+        assert_eq!(&up[12..16], &1u32.to_ne_bytes());
+        let del = lbytes(&del_link_request(9).unwrap());
+        assert_eq!(&del[..], &[&[0u8; 4][..], &9i32.to_ne_bytes(), &[0u8; 8]].concat()[..]);
     }
 
     #[test]
